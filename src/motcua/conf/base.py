@@ -1,0 +1,194 @@
+"""Base settings: complete and safe by default; every value can come from the environment.
+
+Each variable is described where it is read. ``dev``, ``test`` and ``production`` only override.
+See docs/configuration.md for the full list.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from motcua.conf.env import env_bool, env_int, env_list, env_str
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+# MOTCUA_VAR_DIR: where the embedded database, uploaded files and logs live (default ./var).
+VAR_DIR = Path(env_str("MOTCUA_VAR_DIR", str(Path.cwd() / "var"))).resolve()
+
+# SECRET_KEY: required in production; the default below is refused there.
+DEFAULT_SECRET_KEY = "insecure-motcua-development-key-change-me"
+SECRET_KEY = env_str("SECRET_KEY", DEFAULT_SECRET_KEY)
+
+# DEBUG: never on in production (production settings refuse to start with it).
+DEBUG = env_bool("DEBUG", False)
+
+# ALLOWED_HOSTS: comma-separated host names served.
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+# CSRF_TRUSTED_ORIGINS: comma-separated origins (https://motcua.example.gov.vn).
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+# MOTCUA_DEMO_DATA: allow `motcua demo` to load demonstration data (refused in production).
+MOTCUA_DEMO_DATA = env_bool("MOTCUA_DEMO_DATA", False)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+    "motcua.core",
+    "motcua.organisations",
+    "motcua.catalogue",
+    "motcua.records",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "motcua.urls"
+WSGI_APPLICATION = "motcua.wsgi.application"
+AUTH_USER_MODEL = "core.User"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "motcua.core.context_processors.motcua",
+            ],
+        },
+    }
+]
+
+# DATABASE_URL: e.g. postgres://motcua:secret@127.0.0.1:5432/motcua; default: SQLite in VAR_DIR.
+DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'motcua.sqlite3'}")
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the web server and the worker share the file; IMMEDIATE takes the write lock at
+    # BEGIN so that concurrent writers wait (up to `timeout`) instead of failing mid-transaction.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "login"
+# SESSION_COOKIE_AGE: seconds before an idle staff session expires (default 8 hours).
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
+SESSION_SAVE_EVERY_REQUEST = True
+
+# Internationalisation: Vietnamese by default, English available.
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_URL = "/media/"
+# MOTCUA_MEDIA_ROOT: uploaded files (outside the web root; served only through views).
+MEDIA_ROOT = Path(env_str("MOTCUA_MEDIA_ROOT", str(VAR_DIR / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "motcua.core.api.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "motcua API",
+    "DESCRIPTION": "Administrative procedure settlement information system (one-stop shop).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# Background jobs: django-tasks with the database backend (a transactional outbox for free).
+TASKS = {
+    "default": {
+        "BACKEND": env_str("MOTCUA_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+
+# ---- motcua domain settings (docs/configuration.md) -------------------------------------------
+# MOTCUA_OFFICE_HOURS: default office periods of every agency, "HH:MM-HH:MM" comma-separated.
+# Practice, not law (domain.md §1.4 [M]): 07:30-11:30 and 13:00-17:00 = 8 working hours a day.
+MOTCUA_OFFICE_HOURS = env_str("MOTCUA_OFFICE_HOURS", "07:30-11:30,13:00-17:00")
+# MOTCUA_HOURS_PER_WORKING_DAY: working hours that make one working day in hours mode [M].
+MOTCUA_HOURS_PER_WORKING_DAY = env_int("MOTCUA_HOURS_PER_WORKING_DAY", 8)
+# MOTCUA_DEFAULT_CUTOFF: same-day cut-off used when a procedure asks for one (Decree 23/2015 art. 21).
+MOTCUA_DEFAULT_CUTOFF = env_str("MOTCUA_DEFAULT_CUTOFF", "15:00")
+# MOTCUA_RECORD_CODE_FORMAT: record code layout (Circular 01/2018 art. 19, domain.md §1.3).
+MOTCUA_RECORD_CODE_FORMAT = env_str("MOTCUA_RECORD_CODE_FORMAT", "{agency_code}-{date:%y%m%d}-{seq:04d}")
+# MOTCUA_PUBLIC_BASE_URL: absolute base for links printed on paper (receipt QR codes).
+MOTCUA_PUBLIC_BASE_URL = env_str("MOTCUA_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# MOTCUA_PDF_FONT: a TTF with Vietnamese glyphs; default: searched among the system fonts.
+MOTCUA_PDF_FONT = env_str("MOTCUA_PDF_FONT", "")
+MOTCUA_PDF_FONT_BOLD = env_str("MOTCUA_PDF_FONT_BOLD", "")
+# MOTCUA_PROVINCE_NAME: shown on forms and pages.
+MOTCUA_PROVINCE_NAME = env_str("MOTCUA_PROVINCE_NAME", "Tỉnh Minh Họa")

@@ -1,0 +1,17 @@
+"""Test settings: fast hashing, immediate tasks, temporary media; database from DATABASE_URL."""
+
+import tempfile
+from pathlib import Path
+
+from motcua.conf.base import *  # noqa: F403
+
+DEBUG = False
+MOTCUA_DEMO_DATA = True
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="motcua-test-media-"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
+LANGUAGE_CODE = "vi"

@@ -1,0 +1,5 @@
+from django.urls import path
+
+from motcua.organisations.api import views
+
+urlpatterns = [path("due", views.CalendarDueView.as_view(), name="calendar-due")]
