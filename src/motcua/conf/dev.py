@@ -9,3 +9,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# No collectstatic outside production: WhiteNoise serves from the finders.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True

@@ -15,3 +15,7 @@ STORAGES = {
 }
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
 LANGUAGE_CODE = "vi"
+
+# No collectstatic outside production: WhiteNoise serves from the finders.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
