@@ -1,0 +1,113 @@
+"""Who may see and move a record. ``can_*`` for templates, ``ensure_can_*`` for services.
+
+Scope: a user sees a record when they hold a role in the record's receiving agency, or a role in
+an agency/unit that has (or had) a step of it (inter-agency processing). Superusers see all.
+Anything out of scope is answered as "not found" by the selectors.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from motcua.core.errors import PermissionDenied
+from motcua.organisations.models import Role, StaffRole
+from motcua.records.models import Record, RecordStep
+
+LEADERS = {Role.UNIT_HEAD, Role.AGENCY_LEADER}
+PROCESSORS = {Role.SPECIALIST, Role.UNIT_HEAD, Role.AGENCY_LEADER, Role.RECEPTION}
+
+
+def _roles(user: Any) -> list[StaffRole]:
+    cache = getattr(user, "_motcua_roles", None)
+    if cache is None:
+        cache = list(StaffRole.objects.filter(user=user).select_related("unit"))
+        user._motcua_roles = cache
+    return cache
+
+
+def has_role(user: Any, *, agency_id: int, roles: set[str] | None = None, unit_id: int | None = None) -> bool:
+    """A role in ``agency_id`` (and, when ``unit_id`` is given, in that unit or agency-wide)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    for role in _roles(user):
+        if role.agency_id != agency_id:
+            continue
+        if roles is not None and role.role not in roles:
+            continue
+        if unit_id is not None and role.unit_id not in (None, unit_id):
+            continue
+        return True
+    return False
+
+
+def can_receive(user: Any, agency_id: int) -> bool:
+    return has_role(user, agency_id=agency_id, roles={Role.RECEPTION})
+
+
+def ensure_can_receive(user: Any, agency_id: int) -> None:
+    if not can_receive(user, agency_id):
+        raise PermissionDenied(_("Only a reception officer of this agency's one-stop desk can do this."))
+
+
+def can_work_step(user: Any, step: RecordStep) -> bool:
+    """The assignee, or a unit head / leader of the step's unit."""
+    if step.state != RecordStep.State.ACTIVE:
+        return False
+    if step.assignee_id == getattr(user, "pk", None):
+        return True
+    return has_role(user, agency_id=step.agency_id, roles=LEADERS, unit_id=step.unit_id)
+
+
+def ensure_can_work_step(user: Any, step: RecordStep) -> None:
+    if not can_work_step(user, step):
+        raise PermissionDenied(_("Only the officer handling this step (or the unit's head) can do this."))
+
+
+def can_claim(user: Any, step: RecordStep) -> bool:
+    return (
+        step.state == RecordStep.State.ACTIVE
+        and step.assignee_id is None
+        and has_role(user, agency_id=step.agency_id, roles=PROCESSORS, unit_id=step.unit_id)
+    )
+
+
+def ensure_can_claim(user: Any, step: RecordStep) -> None:
+    if not can_claim(user, step):
+        raise PermissionDenied(_("You can only claim an unassigned step in your own unit's queue."))
+
+
+def can_assign(user: Any, step: RecordStep) -> bool:
+    return step.state == RecordStep.State.ACTIVE and has_role(
+        user, agency_id=step.agency_id, roles=LEADERS, unit_id=step.unit_id
+    )
+
+
+def ensure_can_assign(user: Any, step: RecordStep) -> None:
+    if not can_assign(user, step):
+        raise PermissionDenied(_("Only the head of this unit or the agency's leader can assign this step."))
+
+
+def can_extend(user: Any, record: Record) -> bool:
+    step = record.current_step
+    if step is not None and can_work_step(user, step):
+        return True
+    return has_role(user, agency_id=record.agency_id, roles=LEADERS | {Role.RECEPTION})
+
+
+def ensure_can_extend(user: Any, record: Record) -> None:
+    if not can_extend(user, record):
+        raise PermissionDenied(_("Only the officer handling the record or a leader can issue an apology."))
+
+
+def can_mark_ready(user: Any, record: Record) -> bool:
+    step = record.current_step
+    if step is not None and can_work_step(user, step):
+        return True
+    return can_receive(user, record.agency_id)
+
+
+def ensure_can_mark_ready(user: Any, record: Record) -> None:
+    if not can_mark_ready(user, record):
+        raise PermissionDenied(_("Only the officer handling the record or the desk can mark the result ready."))

@@ -1,0 +1,87 @@
+"""Reads for records, always scoped to the user (out of scope = not found)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from motcua.core.errors import NotFound
+from motcua.organisations.models import StaffRole
+from motcua.records.models import Record, RecordEvent, RecordStep
+from motcua.records.workflow import OPEN
+
+
+def _scope_q(user: Any) -> Q | None:
+    """None = everything (superuser); Q() matching nothing for users without roles."""
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return None
+    roles = list(StaffRole.objects.filter(user=user).values_list("agency_id", "unit_id"))
+    if not roles:
+        return Q(pk__in=[])
+    agency_ids = {agency for agency, _unit in roles}
+    unit_ids = {unit for _agency, unit in roles if unit is not None}
+    step_in_scope = RecordStep.objects.filter(record=OuterRef("pk")).filter(
+        Q(agency_id__in=agency_ids) | Q(unit_id__in=unit_ids)
+    )
+    return Q(agency_id__in=agency_ids) | Q(Exists(step_in_scope))
+
+
+def record_list(*, user: Any) -> QuerySet[Record]:
+    qs = Record.objects.all()
+    scope = _scope_q(user)
+    return qs if scope is None else qs.filter(scope)
+
+
+def record_get(*, user: Any, code: str) -> Record:
+    record = (
+        record_list(user=user)
+        .select_related("agency", "procedure_version__procedure", "current_step__unit", "current_step__assignee")
+        .filter(code=code)
+        .first()
+    )
+    if record is None:
+        raise NotFound("Record not found.")
+    return record
+
+
+def record_get_by_pk(*, user: Any, pk: int) -> Record:
+    record = record_list(user=user).filter(pk=pk).first()
+    if record is None:
+        raise NotFound("Record not found.")
+    return record
+
+
+def record_events(*, record: Record) -> QuerySet[RecordEvent]:
+    return record.events.select_related("actor", "from_unit", "to_unit").order_by("at", "id")
+
+
+def _active_steps() -> QuerySet[RecordStep]:
+    return RecordStep.objects.filter(state=RecordStep.State.ACTIVE, record__status__in=list(OPEN))
+
+
+def steps_my_queue(*, user: Any) -> QuerySet[RecordStep]:
+    """Active steps assigned to the user."""
+    return _active_steps().filter(assignee=user)
+
+
+def steps_unit_queue(*, user: Any) -> QuerySet[RecordStep]:
+    """Active, unassigned steps in the user's units (agency-wide roles see the whole agency)."""
+    roles = list(StaffRole.objects.filter(user=user).values_list("agency_id", "unit_id"))
+    condition = Q(pk__in=[])
+    for agency_id, unit_id in roles:
+        condition |= Q(agency_id=agency_id) if unit_id is None else Q(unit_id=unit_id)
+    return _active_steps().filter(condition, assignee__isnull=True)
+
+
+def steps_due_soon(*, qs: QuerySet[RecordStep], within: timedelta) -> QuerySet[RecordStep]:
+    now = timezone.now()
+    return qs.filter(record__due_at__gt=now, record__due_at__lte=now + within)
+
+
+def steps_overdue(*, qs: QuerySet[RecordStep]) -> QuerySet[RecordStep]:
+    return qs.filter(record__due_at__lte=timezone.now())
