@@ -1,0 +1,18 @@
+import pytest
+
+from motcua.catalogue.tests import factories
+
+
+@pytest.fixture
+def orgs(db):
+    return factories.demo_organisations()
+
+
+@pytest.fixture
+def admin(orgs):
+    return factories.UserFactory(superuser=True)
+
+
+@pytest.fixture
+def procedure(db):
+    return factories.ProcedureFactory(code="1.001612", name="Cấp Phiếu lý lịch tư pháp")
