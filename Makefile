@@ -17,6 +17,7 @@ install: $(STAMP)
 
 ## make run: install, migrate, load the demo data, start the web server and a worker.
 run: $(STAMP)
+	@mkdir -p "$${MOTCUA_VAR_DIR:-var}"
 	$(BIN)/motcua migrate --no-input
 	$(BIN)/motcua demo
 	tools/run-dev
@@ -26,6 +27,7 @@ test: $(STAMP)
 	DJANGO_SETTINGS_MODULE=motcua.conf.test $(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS)
 
 migrate: $(STAMP)
+	@mkdir -p "$${MOTCUA_VAR_DIR:-var}"
 	$(BIN)/motcua migrate --no-input
 
 demo: migrate
