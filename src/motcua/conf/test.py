@@ -19,3 +19,12 @@ LANGUAGE_CODE = "vi"
 # No collectstatic outside production: WhiteNoise serves from the finders.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+# The calendar calculator's throttle stays on but high; tests of the throttle lower it.
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"calendar": "100000/min"}}  # noqa: F405
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}

@@ -8,7 +8,7 @@ from motcua.core.models import User
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         (_("Staff details"), {"fields": ("full_name", "title", "phone")}),
     )
     list_display = ("username", "full_name", "email", "is_staff", "is_active")

@@ -66,9 +66,9 @@ def resume_due(
     again from the clock start after ``resumed_at``. A record that was already overdue when the
     clock paused keeps its due instant (the pause cannot make it timely again)."""
     if remaining <= ZERO:
-        return due_at, _("The record was already overdue when the clock paused: the due instant stays %(due)s.") % {
-            "due": fmt_instant(due_at)
-        }
+        return due_at, _(
+            "The record was already overdue when the clock paused: the due instant stays %(due)s."
+        ) % {"due": fmt_instant(due_at)}
     start = cal.clock_start(resumed_at)
     new_due = cal.add_working_time(start, remaining)
     hours = remaining.total_seconds() / 3600
@@ -77,7 +77,9 @@ def resume_due(
     ) % {"hours": hours, "start": fmt_instant(start), "due": fmt_instant(new_due)}
 
 
-def step_due(cal: WorkingCalendar, *, started_at: datetime, budget_hours: Decimal) -> datetime | None:
+def step_due(
+    cal: WorkingCalendar, *, started_at: datetime, budget_hours: Decimal
+) -> datetime | None:
     if budget_hours <= 0:
         return None
     return cal.add_working_time(cal.clock_start(started_at), timedelta(hours=float(budget_hours)))

@@ -7,6 +7,7 @@ Anything out of scope is answered as "not found" by the selectors.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -27,7 +28,9 @@ def _roles(user: Any) -> list[StaffRole]:
     return cache
 
 
-def has_role(user: Any, *, agency_id: int, roles: set[str] | None = None, unit_id: int | None = None) -> bool:
+def has_role(
+    user: Any, *, agency_id: int, roles: Collection[str] | None = None, unit_id: int | None = None
+) -> bool:
     """A role in ``agency_id`` (and, when ``unit_id`` is given, in that unit or agency-wide)."""
     if not getattr(user, "is_authenticated", False):
         return False
@@ -48,7 +51,9 @@ def can_receive(user: Any, agency_id: int) -> bool:
 
 def ensure_can_receive(user: Any, agency_id: int) -> None:
     if not can_receive(user, agency_id):
-        raise PermissionDenied(_("Only a reception officer of this agency's one-stop desk can do this."))
+        raise PermissionDenied(
+            _("Only a reception officer of this agency's one-stop desk can do this.")
+        )
 
 
 def can_work_step(user: Any, step: RecordStep) -> bool:
@@ -62,7 +67,9 @@ def can_work_step(user: Any, step: RecordStep) -> bool:
 
 def ensure_can_work_step(user: Any, step: RecordStep) -> None:
     if not can_work_step(user, step):
-        raise PermissionDenied(_("Only the officer handling this step (or the unit's head) can do this."))
+        raise PermissionDenied(
+            _("Only the officer handling this step (or the unit's head) can do this.")
+        )
 
 
 def can_claim(user: Any, step: RecordStep) -> bool:
@@ -86,7 +93,9 @@ def can_assign(user: Any, step: RecordStep) -> bool:
 
 def ensure_can_assign(user: Any, step: RecordStep) -> None:
     if not can_assign(user, step):
-        raise PermissionDenied(_("Only the head of this unit or the agency's leader can assign this step."))
+        raise PermissionDenied(
+            _("Only the head of this unit or the agency's leader can assign this step.")
+        )
 
 
 def can_extend(user: Any, record: Record) -> bool:
@@ -98,7 +107,9 @@ def can_extend(user: Any, record: Record) -> bool:
 
 def ensure_can_extend(user: Any, record: Record) -> None:
     if not can_extend(user, record):
-        raise PermissionDenied(_("Only the officer handling the record or a leader can issue an apology."))
+        raise PermissionDenied(
+            _("Only the officer handling the record or a leader can issue an apology.")
+        )
 
 
 def can_mark_ready(user: Any, record: Record) -> bool:
@@ -110,4 +121,6 @@ def can_mark_ready(user: Any, record: Record) -> bool:
 
 def ensure_can_mark_ready(user: Any, record: Record) -> None:
     if not can_mark_ready(user, record):
-        raise PermissionDenied(_("Only the officer handling the record or the desk can mark the result ready."))
+        raise PermissionDenied(
+            _("Only the officer handling the record or the desk can mark the result ready.")
+        )

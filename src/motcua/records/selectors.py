@@ -40,7 +40,9 @@ def record_list(*, user: Any) -> QuerySet[Record]:
 def record_get(*, user: Any, code: str) -> Record:
     record = (
         record_list(user=user)
-        .select_related("agency", "procedure_version__procedure", "current_step__unit", "current_step__assignee")
+        .select_related(
+            "agency", "procedure_version__procedure", "current_step__unit", "current_step__assignee"
+        )
         .filter(code=code)
         .first()
     )
@@ -85,3 +87,14 @@ def steps_due_soon(*, qs: QuerySet[RecordStep], within: timedelta) -> QuerySet[R
 
 def steps_overdue(*, qs: QuerySet[RecordStep]) -> QuerySet[RecordStep]:
     return qs.filter(record__due_at__lte=timezone.now())
+
+
+def public_lookup_url(record: Record) -> str:
+    """The public lookup URL printed as a QR code on the receipt: the record code plus its
+    random secret (never derivable from the code). The page itself is the citizen lookup."""
+    from urllib.parse import quote, urlencode
+
+    from django.conf import settings
+
+    base = settings.MOTCUA_PUBLIC_BASE_URL.rstrip("/")
+    return f"{base}/tra-cuu/{quote(record.code or '')}?{urlencode({'k': record.lookup_secret})}"

@@ -42,7 +42,13 @@ NATIONAL_CODE: dict[str, int] = {
 }
 
 OPEN = frozenset(
-    {Status.RECEIVED, Status.IN_PROGRESS, Status.SUPPLEMENT_REQUESTED, Status.AWAITING_PAYMENT, Status.APPROVED}
+    {
+        Status.RECEIVED,
+        Status.IN_PROGRESS,
+        Status.SUPPLEMENT_REQUESTED,
+        Status.AWAITING_PAYMENT,
+        Status.APPROVED,
+    }
 )
 # Statuses that end processing (timeliness is judged at the first of them).
 FINISHING = frozenset({Status.RESULT_READY, Status.RETURNED, Status.STOPPED, Status.WITHDRAWN})
@@ -53,7 +59,14 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     _S.SUBMITTED: frozenset({_S.RECEIVED, _S.REFUSED, _S.WITHDRAWN}),
     _S.RECEIVED: frozenset({_S.IN_PROGRESS, _S.SUPPLEMENT_REQUESTED, _S.STOPPED, _S.WITHDRAWN}),
     _S.IN_PROGRESS: frozenset(
-        {_S.IN_PROGRESS, _S.SUPPLEMENT_REQUESTED, _S.AWAITING_PAYMENT, _S.APPROVED, _S.STOPPED, _S.WITHDRAWN}
+        {
+            _S.IN_PROGRESS,
+            _S.SUPPLEMENT_REQUESTED,
+            _S.AWAITING_PAYMENT,
+            _S.APPROVED,
+            _S.STOPPED,
+            _S.WITHDRAWN,
+        }
     ),
     _S.SUPPLEMENT_REQUESTED: frozenset({_S.IN_PROGRESS, _S.STOPPED, _S.WITHDRAWN}),
     _S.AWAITING_PAYMENT: frozenset({_S.IN_PROGRESS, _S.STOPPED, _S.WITHDRAWN}),
@@ -75,7 +88,9 @@ def ensure_move(current: str, target: str) -> str:
     if not can_move(current, target):
         raise Conflict(
             str(
-                _("This record is “%(current)s”: it cannot become “%(target)s”. Reload the page to see its current state.")
+                _(
+                    "This record is “%(current)s”: it cannot become “%(target)s”. Reload the page to see its current state."
+                )
             )
             % {"current": Status(current).label, "target": Status(target).label},
             code="wrong_state",
@@ -118,11 +133,21 @@ ACTIONS: dict[str, tuple[frozenset[str], str | None]] = {
     Action.FORWARD: (_WORKING, Status.IN_PROGRESS),
     Action.SEND_BACK: (frozenset({Status.IN_PROGRESS}), Status.IN_PROGRESS),
     Action.REQUEST_OPINION: (frozenset({Status.IN_PROGRESS}), None),
-    Action.GIVE_OPINION: (frozenset({Status.IN_PROGRESS, Status.SUPPLEMENT_REQUESTED, Status.APPROVED}), None),
+    Action.GIVE_OPINION: (
+        frozenset({Status.IN_PROGRESS, Status.SUPPLEMENT_REQUESTED, Status.APPROVED}),
+        None,
+    ),
     Action.REQUEST_SUPPLEMENT: (_WORKING, Status.SUPPLEMENT_REQUESTED),
     Action.RECEIVE_SUPPLEMENT: (frozenset({Status.SUPPLEMENT_REQUESTED}), Status.IN_PROGRESS),
     Action.STOP: (
-        frozenset({Status.RECEIVED, Status.IN_PROGRESS, Status.SUPPLEMENT_REQUESTED, Status.AWAITING_PAYMENT}),
+        frozenset(
+            {
+                Status.RECEIVED,
+                Status.IN_PROGRESS,
+                Status.SUPPLEMENT_REQUESTED,
+                Status.AWAITING_PAYMENT,
+            }
+        ),
         Status.STOPPED,
     ),
     Action.APPROVE: (frozenset({Status.IN_PROGRESS}), Status.APPROVED),
@@ -145,7 +170,11 @@ def ensure_action(action: str, status: str) -> str:
     sources, target = ACTIONS[action]
     if status not in sources:
         raise Conflict(
-            str(_("“%(action)s” is not possible while the record is “%(status)s”. Reload the page to see its current state."))
+            str(
+                _(
+                    "“%(action)s” is not possible while the record is “%(status)s”. Reload the page to see its current state."
+                )
+            )
             % {"action": Action(action).label, "status": Status(status).label},
             code="wrong_state",
         )

@@ -47,5 +47,5 @@ class StaffRole(TimeStampedModel):
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
-        if self.unit_id and self.agency_id and self.unit.agency_id != self.agency_id:
+        if self.unit is not None and self.agency_id and self.unit.agency_id != self.agency_id:
             raise ValidationError({"unit": _("The unit must belong to the chosen agency.")})

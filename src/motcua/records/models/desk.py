@@ -13,8 +13,12 @@ class DeskSlip(models.Model):
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     number = models.CharField(_("number"), max_length=40)
-    agency = models.ForeignKey("organisations.Agency", on_delete=models.PROTECT, related_name="desk_slips")
-    procedure_version = models.ForeignKey("catalogue.ProcedureVersion", on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey(
+        "organisations.Agency", on_delete=models.PROTECT, related_name="desk_slips"
+    )
+    procedure_version = models.ForeignKey(
+        "catalogue.ProcedureVersion", on_delete=models.PROTECT, related_name="+"
+    )
     channel = models.CharField(_("channel"), max_length=10)
     applicant_name = models.CharField(_("applicant name"), max_length=200)
     applicant_id_number = models.CharField(_("ID number / tax code"), max_length=20, blank=True)
@@ -25,13 +29,19 @@ class DeskSlip(models.Model):
     reason = models.TextField(_("reason"))
     items = models.JSONField(_("documents to complete"), default=list, blank=True)
     issued_at = models.DateTimeField(_("issued at"))
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("desk slip")
         verbose_name_plural = _("desk slips")
         ordering = ["-issued_at"]
-        constraints = [models.UniqueConstraint(fields=["agency", "kind", "number"], name="deskslip_number_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "kind", "number"], name="deskslip_number_unique"
+            )
+        ]
         indexes = [models.Index(fields=["agency", "issued_at"], name="deskslip_agency_issued")]
 
     def __str__(self) -> str:

@@ -39,9 +39,15 @@ class RecordEvent(models.Model):
     national_code = models.PositiveSmallIntegerField(_("national status code"))
     due_before = models.DateTimeField(_("due before"), null=True, blank=True)
     due_after = models.DateTimeField(_("due after"), null=True, blank=True)
-    step = models.ForeignKey("records.RecordStep", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    from_unit = models.ForeignKey("organisations.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    to_unit = models.ForeignKey("organisations.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    step = models.ForeignKey(
+        "records.RecordStep", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    from_unit = models.ForeignKey(
+        "organisations.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_unit = models.ForeignKey(
+        "organisations.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     note = models.TextField(_("note"), blank=True)
     payload = models.JSONField(_("details"), default=dict, blank=True)
 

@@ -48,7 +48,10 @@ class Record(TimeStampedModel):
     source = models.CharField(_("source"), max_length=40, blank=True)
     lookup_secret = models.CharField(_("lookup secret"), max_length=64, unique=True)
     agency = models.ForeignKey(
-        "organisations.Agency", verbose_name=_("receiving agency"), on_delete=models.PROTECT, related_name="records"
+        "organisations.Agency",
+        verbose_name=_("receiving agency"),
+        on_delete=models.PROTECT,
+        related_name="records",
     )
     handling_agency = models.ForeignKey(
         "organisations.Agency",
@@ -57,21 +60,33 @@ class Record(TimeStampedModel):
         related_name="handled_records",
     )
     procedure_version = models.ForeignKey(
-        "catalogue.ProcedureVersion", verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="records"
+        "catalogue.ProcedureVersion",
+        verbose_name=_("procedure"),
+        on_delete=models.PROTECT,
+        related_name="records",
     )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
-    status = models.CharField(_("status"), max_length=30, choices=Status.choices, default=Status.SUBMITTED)
+    status = models.CharField(
+        _("status"), max_length=30, choices=Status.choices, default=Status.SUBMITTED
+    )
 
     applicant_kind = models.CharField(
-        _("applicant kind"), max_length=20, choices=ApplicantKind.choices, default=ApplicantKind.PERSON
+        _("applicant kind"),
+        max_length=20,
+        choices=ApplicantKind.choices,
+        default=ApplicantKind.PERSON,
     )
     applicant_name = models.CharField(_("applicant name"), max_length=200)
     applicant_id_number = models.CharField(_("ID number / tax code"), max_length=20, blank=True)
     applicant_address = models.CharField(_("address"), max_length=300, blank=True)
     applicant_phone = models.CharField(_("phone"), max_length=20, blank=True)
     applicant_email = models.EmailField(_("e-mail"), blank=True)
-    representative_name = models.CharField(_("authorised representative"), max_length=200, blank=True)
-    representative_id_number = models.CharField(_("representative ID number"), max_length=20, blank=True)
+    representative_name = models.CharField(
+        _("authorised representative"), max_length=200, blank=True
+    )
+    representative_id_number = models.CharField(
+        _("representative ID number"), max_length=20, blank=True
+    )
     representative_phone = models.CharField(_("representative phone"), max_length=20, blank=True)
     subject = models.CharField(_("content of request"), max_length=500, blank=True)
     sets = models.PositiveSmallIntegerField(_("number of sets"), default=1)
@@ -96,10 +111,16 @@ class Record(TimeStampedModel):
         "records.RecordStep", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     finished_at = models.DateTimeField(_("processing finished at"), null=True, blank=True)
-    finish_status = models.CharField(_("finished as"), max_length=30, choices=Status.choices, blank=True)
-    timeliness = models.CharField(_("timeliness"), max_length=10, choices=Timeliness.choices, blank=True)
+    finish_status = models.CharField(
+        _("finished as"), max_length=30, choices=Status.choices, blank=True
+    )
+    timeliness = models.CharField(
+        _("timeliness"), max_length=10, choices=Timeliness.choices, blank=True
+    )
     returned_at = models.DateTimeField(_("result returned at"), null=True, blank=True)
-    return_method = models.CharField(_("return method"), max_length=20, choices=ReturnMethod.choices, blank=True)
+    return_method = models.CharField(
+        _("return method"), max_length=20, choices=ReturnMethod.choices, blank=True
+    )
     result_summary = models.TextField(_("result"), blank=True)
     stop_reason = models.TextField(_("reason for stopping"), blank=True)
 
@@ -149,10 +170,16 @@ class RecordComponent(models.Model):
 
     record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="components")
     component = models.ForeignKey(
-        "catalogue.DocumentComponent", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "catalogue.DocumentComponent",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     name = models.CharField(_("document"), max_length=300)
-    copy_kind = models.CharField(_("form"), max_length=20, choices=CopyKind.choices, default=CopyKind.ORIGINAL)
+    copy_kind = models.CharField(
+        _("form"), max_length=20, choices=CopyKind.choices, default=CopyKind.ORIGINAL
+    )
     quantity = models.PositiveSmallIntegerField(_("quantity"), default=1)
     file = models.FileField(_("scan"), upload_to="records/%Y/%m/", blank=True)
     is_digitised = models.BooleanField(_("digitised"), default=False)

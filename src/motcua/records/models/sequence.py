@@ -10,7 +10,9 @@ class RecordCodeSequence(models.Model):
     last_value = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["agency", "counter"], name="sequence_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "counter"], name="sequence_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.agency_id}:{self.counter}={self.last_value}"

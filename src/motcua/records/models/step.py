@@ -24,11 +24,19 @@ class RecordStep(models.Model):
     order = models.PositiveSmallIntegerField(_("order"))
     name = models.CharField(_("step"), max_length=200)
     public_status = models.CharField(_("public status"), max_length=200, blank=True)
-    agency = models.ForeignKey("organisations.Agency", on_delete=models.PROTECT, related_name="record_steps")
-    unit = models.ForeignKey("organisations.OrgUnit", on_delete=models.PROTECT, related_name="record_steps")
+    agency = models.ForeignKey(
+        "organisations.Agency", on_delete=models.PROTECT, related_name="record_steps"
+    )
+    unit = models.ForeignKey(
+        "organisations.OrgUnit", on_delete=models.PROTECT, related_name="record_steps"
+    )
     role = models.CharField(_("role"), max_length=30, blank=True)
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="record_steps"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="record_steps",
     )
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.ACTIVE)
     started_at = models.DateTimeField(_("started at"))
@@ -37,8 +45,12 @@ class RecordStep(models.Model):
     finished_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    timeliness = models.CharField(_("timeliness"), max_length=10, choices=Timeliness.choices, blank=True)
-    budget_hours = models.DecimalField(_("budget (working hours)"), max_digits=8, decimal_places=2, default=0)
+    timeliness = models.CharField(
+        _("timeliness"), max_length=10, choices=Timeliness.choices, blank=True
+    )
+    budget_hours = models.DecimalField(
+        _("budget (working hours)"), max_digits=8, decimal_places=2, default=0
+    )
     note = models.TextField(_("note"), blank=True)
     requested_by_step = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="opinion_requests"

@@ -27,28 +27,38 @@ def now() -> datetime:
 
 def lock(record: Record | int) -> Record:
     """Re-read the record under a row lock (SELECT ... FOR UPDATE on PostgreSQL; SQLite's
-    IMMEDIATE transactions already serialise writers)."""
+    IMMEDIATE transactions already serialise writers).
+
+    Related rows that other moves change (the current step) are NOT joined here: under READ
+    COMMITTED, PostgreSQL re-checks only the locked row after waiting, so joined columns could be
+    stale. They are read by later statements, which see everything committed before the lock."""
     pk = record.pk if isinstance(record, Record) else record
     try:
         return (
             Record.objects.select_for_update(of=("self",))
-            .select_related("agency", "procedure_version", "current_step")
+            .select_related("agency", "procedure_version")
             .get(pk=pk)
         )
     except Record.DoesNotExist as exc:
         raise NotFound(_("Record not found.")) from exc
 
 
-def expect_unchanged(record: Record, *, expected_status: str | None, expected_step_id: int | None = None) -> None:
+def expect_unchanged(
+    record: Record, *, expected_status: str | None, expected_step_id: int | None = None
+) -> None:
     """Optimistic check for forms and the API: the state the user saw must still be current."""
     if expected_status is not None and record.status != expected_status:
         raise Conflict(
-            _("Somebody else changed this record first (it is now “%(status)s”). Reload and try again.")
+            _(
+                "Somebody else changed this record first (it is now “%(status)s”). Reload and try again."
+            )
             % {"status": record.get_status_display()},
             code="stale",
         )
     if expected_step_id is not None and record.current_step_id != expected_step_id:
-        raise Conflict(_("Somebody else moved this record first. Reload and try again."), code="stale")
+        raise Conflict(
+            _("Somebody else moved this record first. Reload and try again."), code="stale"
+        )
 
 
 def add_event(
@@ -94,7 +104,8 @@ def next_sequence(*, agency_id: int, counter: str) -> int:
             [agency_id, counter],
         )
         row = cursor.fetchone()
-    assert row is not None
+    if row is None:  # pragma: no cover - RETURNING always yields the row
+        raise RuntimeError("sequence upsert returned nothing")
     return int(row[0])
 
 

@@ -21,7 +21,7 @@ from motcua.records.models.event import EventKind
 from motcua.records.services.common import add_event, clock_rule, expect_unchanged, lock, now
 from motcua.records.services.intake import ComponentData, _add_components, activate_step, plan_for
 from motcua.records.tasks import publish_record_event
-from motcua.records.workflow import Action, Status, ensure_action
+from motcua.records.workflow import Action, ensure_action
 
 
 def _reason(text: str, *, field: str = "reason") -> str:
@@ -40,7 +40,9 @@ def _current(record: Record) -> RecordStep:
     return step
 
 
-def _finish_step(step: RecordStep, *, actor: Any, at: datetime, state: str = RecordStep.State.DONE) -> None:
+def _finish_step(
+    step: RecordStep, *, actor: Any, at: datetime, state: str = RecordStep.State.DONE
+) -> None:
     step.state = state
     step.finished_at = at
     step.finished_by = actor if getattr(actor, "pk", None) else None
@@ -74,11 +76,17 @@ def _emit(record: Record, **kwargs: Any) -> None:
 def _assignee_in_unit(user: Any, unit: OrgUnit) -> None:
     if user is None:
         return
-    ok = StaffRole.objects.filter(user=user, agency_id=unit.agency_id).filter(
-        unit__isnull=True
-    ).exists() or StaffRole.objects.filter(user=user, unit=unit).exists()
+    ok = (
+        StaffRole.objects.filter(user=user, agency_id=unit.agency_id)
+        .filter(unit__isnull=True)
+        .exists()
+        or StaffRole.objects.filter(user=user, unit=unit).exists()
+    )
     if not ok:
-        raise ValidationFailed(_("The chosen officer does not work in %(unit)s.") % {"unit": unit.name}, field="assignee")
+        raise ValidationFailed(
+            _("The chosen officer does not work in %(unit)s.") % {"unit": unit.name},
+            field="assignee",
+        )
 
 
 # ---- queue work ------------------------------------------------------------------------------------
@@ -87,6 +95,12 @@ def step_claim(*, actor: Any, record: Record, expected_step_id: int | None = Non
     record = lock(record)
     expect_unchanged(record, expected_status=None, expected_step_id=expected_step_id)
     step = _current(record)
+    if step.assignee_id is not None:
+        who = step.assignee.display_name() if step.assignee else ""
+        raise Conflict(
+            _("This step has already been claimed by %(name)s.") % {"name": who},
+            code="already_claimed",
+        )
     permissions.ensure_can_claim(actor, step)
     previous = record.status
     record.status = ensure_action(Action.CLAIM, record.status)
@@ -98,7 +112,9 @@ def step_claim(*, actor: Any, record: Record, expected_step_id: int | None = Non
 
 
 @transaction.atomic
-def step_assign(*, actor: Any, record: Record, assignee: User, expected_step_id: int | None = None) -> Record:
+def step_assign(
+    *, actor: Any, record: Record, assignee: User, expected_step_id: int | None = None
+) -> Record:
     record = lock(record)
     expect_unchanged(record, expected_status=None, expected_step_id=expected_step_id)
     step = _current(record)
@@ -123,7 +139,12 @@ def step_assign(*, actor: Any, record: Record, assignee: User, expected_step_id:
 
 @transaction.atomic
 def step_forward(
-    *, actor: Any, record: Record, assignee: User | None = None, note: str = "", expected_step_id: int | None = None
+    *,
+    actor: Any,
+    record: Record,
+    assignee: User | None = None,
+    note: str = "",
+    expected_step_id: int | None = None,
 ) -> Record:
     """Finish the current step and hand the record to the next step of the process template."""
     record = lock(record)
@@ -131,12 +152,15 @@ def step_forward(
     step = _current(record)
     permissions.ensure_can_work_step(actor, step)
     if record.steps.filter(kind=RecordStep.Kind.OPINION, state=RecordStep.State.ACTIVE).exists():
-        raise Conflict(_("Wait for the opinions you asked for before forwarding."), code="opinions_pending")
+        raise Conflict(
+            _("Wait for the opinions you asked for before forwarding."), code="opinions_pending"
+        )
     templates = [p for p in plan_for(record) if p.order > step.order]
     if not templates:
         raise Conflict(_("This is the last step: approve the record instead."), code="last_step")
     nxt = templates[0]
-    _assignee_in_unit(assignee, nxt.unit)
+    if nxt.unit is not None:
+        _assignee_in_unit(assignee, nxt.unit)
     previous = record.status
     record.status = ensure_action(Action.FORWARD, record.status)
     at = now()
@@ -171,10 +195,13 @@ def step_send_back(
     permissions.ensure_can_work_step(actor, step)
     target = next((p for p in plan_for(record) if p.order == to_order), None)
     if target is None or to_order >= step.order:
-        raise ValidationFailed(_("Choose an earlier step to send the record back to."), field="to_order")
+        raise ValidationFailed(
+            _("Choose an earlier step to send the record back to."), field="to_order"
+        )
     if target.unit is None or target.unit.is_one_stop_desk:
         raise ValidationFailed(
-            _("A record cannot be sent back to the desk; request a supplement instead."), field="to_order"
+            _("A record cannot be sent back to the desk; request a supplement instead."),
+            field="to_order",
         )
     previous_handler = (
         record.steps.filter(kind=RecordStep.Kind.MAIN, order=to_order, state=RecordStep.State.DONE)
@@ -186,7 +213,10 @@ def step_send_back(
     at = now()
     _finish_step(step, actor=actor, at=at, state=RecordStep.State.SENT_BACK)
     new_step = activate_step(
-        record, template=target, at=at, assignee=previous_handler.assignee if previous_handler else None
+        record,
+        template=target,
+        at=at,
+        assignee=previous_handler.assignee if previous_handler else None,
     )
     record.current_step = new_step
     record.save(update_fields=["status", "current_step", "updated_at"])
@@ -213,9 +243,13 @@ def step_request_opinion(
     try:
         budget = Decimal(str(budget_hours))
     except InvalidOperation as exc:
-        raise ValidationFailed(_("The time budget must be a number of working hours."), field="budget_hours") from exc
+        raise ValidationFailed(
+            _("The time budget must be a number of working hours."), field="budget_hours"
+        ) from exc
     if budget <= 0 or budget > 400:
-        raise ValidationFailed(_("The time budget must be between 0 and 400 working hours."), field="budget_hours")
+        raise ValidationFailed(
+            _("The time budget must be between 0 and 400 working hours."), field="budget_hours"
+        )
     record = lock(record)
     step = _current(record)
     permissions.ensure_can_work_step(actor, step)
@@ -261,9 +295,15 @@ def step_give_opinion(*, actor: Any, opinion: RecordStep, answer: str) -> Record
     opinion = RecordStep.objects.select_for_update().get(pk=opinion.pk)
     if opinion.kind != RecordStep.Kind.OPINION or opinion.state != RecordStep.State.ACTIVE:
         raise Conflict(_("This opinion request is already answered."), code="wrong_state")
-    if not (opinion.assignee_id == actor.pk or permissions.has_role(
-        actor, agency_id=opinion.agency_id, roles=permissions.PROCESSORS, unit_id=opinion.unit_id
-    )):
+    if not (
+        opinion.assignee_id == actor.pk
+        or permissions.has_role(
+            actor,
+            agency_id=opinion.agency_id,
+            roles=permissions.PROCESSORS,
+            unit_id=opinion.unit_id,
+        )
+    ):
         raise PermissionDenied(_("Only an officer of the asked unit can answer."))
     previous = record.status
     record.status = ensure_action(Action.GIVE_OPINION, record.status)
@@ -290,17 +330,28 @@ def step_give_opinion(*, actor: Any, opinion: RecordStep, answer: str) -> Record
 # ---- supplement ----------------------------------------------------------------------------------
 @transaction.atomic
 def supplement_request(
-    *, actor: Any, record: Record, reason: str, items: list[dict[str, Any]], expected_step_id: int | None = None
+    *,
+    actor: Any,
+    record: Record,
+    reason: str,
+    items: list[dict[str, Any]],
+    expected_step_id: int | None = None,
 ) -> SupplementRound:
     """Ask the applicant, once and in writing (Form 02), for everything missing. The clock
     pauses or will restart per the procedure version's rule."""
     reason = _reason(reason)
     clean = [
-        {"name": str(i.get("name", "")).strip(), "form": str(i.get("form", "")), "quantity": int(i.get("quantity") or 1)}
+        {
+            "name": str(i.get("name", "")).strip(),
+            "form": str(i.get("form", "")),
+            "quantity": int(i.get("quantity") or 1),
+        }
         for i in items or []
     ]
     if not clean or any(not i["name"] for i in clean):
-        raise ValidationFailed(_("List every document the applicant must add, each with a name."), field="items")
+        raise ValidationFailed(
+            _("List every document the applicant must add, each with a name."), field="items"
+        )
     record = lock(record)
     expect_unchanged(record, expected_status=None, expected_step_id=expected_step_id)
     step = _current(record)
@@ -309,7 +360,11 @@ def supplement_request(
     record.status = ensure_action(Action.REQUEST_SUPPLEMENT, record.status)
     at = now()
     cal = calendar_for(agency=record.agency)
-    remaining = deadlines.remaining_at(cal, due_at=record.statutory_due_at, at=at) if record.statutory_due_at else timedelta(0)
+    remaining = (
+        deadlines.remaining_at(cal, due_at=record.statutory_due_at, at=at)
+        if record.statutory_due_at
+        else timedelta(0)
+    )
     record.supplement_count += 1
     round_ = SupplementRound.objects.create(
         record=record,
@@ -346,7 +401,12 @@ def supplement_receive(
     permissions.ensure_can_receive(actor, record.agency_id)
     previous = record.status
     record.status = ensure_action(Action.RECEIVE_SUPPLEMENT, record.status)
-    round_ = record.supplements.select_for_update().filter(received_at__isnull=True).order_by("-number").first()
+    round_ = (
+        record.supplements.select_for_update()
+        .filter(received_at__isnull=True)
+        .order_by("-number")
+        .first()
+    )
     if round_ is None:
         raise Conflict(_("There is no open supplement request."), code="wrong_state")
     at = now()
@@ -354,18 +414,28 @@ def supplement_receive(
     due_before = record.due_at
     if round_.rule == SupplementRound.Rule.RESTART:
         result = deadlines.appointment(cal, clock_rule(record.procedure_version), received_at=at)
-        new_due, lines = result.due_at, [
-            _("Supplement received: the clock restarts (procedure rule)."),
-            *result.explanation,
-        ]
+        new_due, lines = (
+            result.due_at,
+            [
+                _("Supplement received: the clock restarts (procedure rule)."),
+                *result.explanation,
+            ],
+        )
         record.clock_started_at = result.clock_start
     else:
+        if record.statutory_due_at is None:  # pragma: no cover - every received record has one
+            raise Conflict(_("This record has no appointment."), code="wrong_state")
         new_due, line = deadlines.resume_due(
-            cal, due_at=record.statutory_due_at, remaining=timedelta(seconds=round_.remaining_seconds), resumed_at=at
+            cal,
+            due_at=record.statutory_due_at,
+            remaining=timedelta(seconds=round_.remaining_seconds),
+            resumed_at=at,
         )
         lines = [line]
     record.statutory_due_at = new_due
-    record.due_at = max(new_due, record.due_at) if record.extension_count and record.due_at else new_due
+    record.due_at = (
+        max(new_due, record.due_at) if record.extension_count and record.due_at else new_due
+    )
     record.due_explanation = [*record.due_explanation, *lines]
     record.paused_at = None
     round_.received_at = at
@@ -375,10 +445,14 @@ def supplement_receive(
     if step is not None and step.state == RecordStep.State.ACTIVE and step.due_at is not None:
         step_cal = calendar_for(agency=step.agency)
         if round_.rule == SupplementRound.Rule.RESTART:
-            step.due_at = deadlines.step_due(step_cal, started_at=at, budget_hours=step.budget_hours)
+            step.due_at = deadlines.step_due(
+                step_cal, started_at=at, budget_hours=step.budget_hours
+            )
         else:
             left = deadlines.remaining_at(step_cal, due_at=step.due_at, at=round_.requested_at)
-            step.due_at, _line = deadlines.resume_due(step_cal, due_at=step.due_at, remaining=left, resumed_at=at)
+            step.due_at, _line = deadlines.resume_due(
+                step_cal, due_at=step.due_at, remaining=left, resumed_at=at
+            )
         step.save(update_fields=["due_at"])
     if components:
         _add_components(record, components, at_supplement=True)
@@ -416,27 +490,49 @@ def record_stop(*, actor: Any, record: Record, reason: str) -> Record:
     _finish(record, at=at)
     _close_open_steps(record, actor=actor, at=at)
     record.save()
-    _emit(record, kind=EventKind.STOPPED, actor=actor, at=at, from_status=previous, step=step, note=reason)
+    _emit(
+        record,
+        kind=EventKind.STOPPED,
+        actor=actor,
+        at=at,
+        from_status=previous,
+        step=step,
+        note=reason,
+    )
     return record
 
 
 @transaction.atomic
-def record_approve(*, actor: Any, record: Record, note: str = "", expected_step_id: int | None = None) -> Record:
+def record_approve(
+    *, actor: Any, record: Record, note: str = "", expected_step_id: int | None = None
+) -> Record:
     """A leader approves the result at their step."""
     record = lock(record)
     expect_unchanged(record, expected_status=None, expected_step_id=expected_step_id)
     step = _current(record)
     permissions.ensure_can_work_step(actor, step)
-    if not permissions.has_role(actor, agency_id=step.agency_id, roles=permissions.LEADERS, unit_id=step.unit_id):
+    if not permissions.has_role(
+        actor, agency_id=step.agency_id, roles=permissions.LEADERS, unit_id=step.unit_id
+    ):
         raise PermissionDenied(_("Only a unit head or a leader can approve."))
     if record.steps.filter(kind=RecordStep.Kind.OPINION, state=RecordStep.State.ACTIVE).exists():
-        raise Conflict(_("Wait for the opinions you asked for before approving."), code="opinions_pending")
+        raise Conflict(
+            _("Wait for the opinions you asked for before approving."), code="opinions_pending"
+        )
     previous = record.status
     record.status = ensure_action(Action.APPROVE, record.status)
     at = now()
     _finish_step(step, actor=actor, at=at)
     record.save(update_fields=["status", "updated_at"])
-    _emit(record, kind=EventKind.APPROVED, actor=actor, at=at, from_status=previous, step=step, note=note.strip())
+    _emit(
+        record,
+        kind=EventKind.APPROVED,
+        actor=actor,
+        at=at,
+        from_status=previous,
+        step=step,
+        note=note.strip(),
+    )
     return record
 
 
@@ -452,7 +548,9 @@ def record_mark_result_ready(*, actor: Any, record: Record, result_summary: str 
         )
     )
     if not allowed:
-        raise PermissionDenied(_("Only the officer handling the record or the desk can mark the result ready."))
+        raise PermissionDenied(
+            _("Only the officer handling the record or the desk can mark the result ready.")
+        )
     previous = record.status
     record.status = ensure_action(Action.MARK_RESULT_READY, record.status)
     at = now()
@@ -460,14 +558,24 @@ def record_mark_result_ready(*, actor: Any, record: Record, result_summary: str 
     _finish(record, at=at)
     _close_open_steps(record, actor=actor, at=at)
     record.save()
-    _emit(record, kind=EventKind.RESULT_READY, actor=actor, at=at, from_status=previous, note=record.result_summary)
+    _emit(
+        record,
+        kind=EventKind.RESULT_READY,
+        actor=actor,
+        at=at,
+        from_status=previous,
+        note=record.result_summary,
+    )
     return record
 
 
 @transaction.atomic
 def record_return_result(*, actor: Any, record: Record, method: str, note: str = "") -> Record:
     if method not in ("desk", "postal", "electronic"):
-        raise ValidationFailed(_("Choose how the result is returned: at the desk, by post or electronically."), field="method")
+        raise ValidationFailed(
+            _("Choose how the result is returned: at the desk, by post or electronically."),
+            field="method",
+        )
     record = lock(record)
     permissions.ensure_can_receive(actor, record.agency_id)
     previous = record.status
@@ -477,7 +585,15 @@ def record_return_result(*, actor: Any, record: Record, method: str, note: str =
     record.return_method = method
     _finish(record, at=at)
     record.save()
-    _emit(record, kind=EventKind.RETURNED, actor=actor, at=at, from_status=previous, note=note.strip(), payload={"method": method})
+    _emit(
+        record,
+        kind=EventKind.RETURNED,
+        actor=actor,
+        at=at,
+        from_status=previous,
+        note=note.strip(),
+        payload={"method": method},
+    )
     return record
 
 
@@ -511,13 +627,18 @@ def record_extend(*, actor: Any, record: Record, new_due_at: datetime, reason: s
     at = now()
     if record.due_at is None or at >= record.due_at:
         raise Conflict(
-            _("The appointment has already passed: an apology must be issued before it."), code="too_late"
+            _("The appointment has already passed: an apology must be issued before it."),
+            code="too_late",
         )
     if new_due_at <= record.due_at:
-        raise ValidationFailed(_("The new appointment must be later than the current one."), field="new_due_at")
+        raise ValidationFailed(
+            _("The new appointment must be later than the current one."), field="new_due_at"
+        )
     cal = calendar_for(agency=record.agency)
     if not cal.is_working_day(new_due_at.astimezone(cal_tz()).date()):
-        raise ValidationFailed(_("The new appointment must fall on a working day."), field="new_due_at")
+        raise ValidationFailed(
+            _("The new appointment must fall on a working day."), field="new_due_at"
+        )
     due_before = record.due_at
     record.extension_count += 1
     extension = Extension.objects.create(

@@ -56,7 +56,9 @@ class World:
 
 
 def _user(username: str, *roles: tuple[Agency, OrgUnit | None, str]) -> User:
-    user = User.objects.create_user(username=username, password="x-" + username, full_name=username.title())
+    user = User.objects.create_user(
+        username=username, password="x-" + username, full_name=username.title()
+    )
     for agency, unit, role in roles:
         StaffRole.objects.create(user=user, agency=agency, unit=unit, role=role)
     return user
@@ -65,10 +67,18 @@ def _user(username: str, *roles: tuple[Agency, OrgUnit | None, str]) -> User:
 def build_world() -> World:
     province = AdministrativeUnit.objects.create(code="99", name="Tỉnh Minh Họa", level="province")
     justice = Agency.objects.create(
-        code="000.00.12.H99", name="Sở Tư pháp", kind="department", level="province", administrative_unit=province
+        code="000.00.12.H99",
+        name="Sở Tư pháp",
+        kind="department",
+        level="province",
+        administrative_unit=province,
     )
     police = Agency.objects.create(
-        code="000.00.30.H99", name="Công an tỉnh", kind="police", level="province", administrative_unit=province
+        code="000.00.30.H99",
+        name="Công an tỉnh",
+        kind="police",
+        level="province",
+        administrative_unit=province,
     )
     center = Agency.objects.create(
         code="000.00.01.H99",
@@ -78,15 +88,25 @@ def build_world() -> World:
         administrative_unit=province,
     )
     other = Agency.objects.create(
-        code="000.00.14.H99", name="Sở Tài chính", kind="department", level="province", administrative_unit=province
+        code="000.00.14.H99",
+        name="Sở Tài chính",
+        kind="department",
+        level="province",
+        administrative_unit=province,
     )
-    desk = OrgUnit.objects.create(agency=justice, code="MC", name="Bộ phận Một cửa", is_one_stop_desk=True)
+    desk = OrgUnit.objects.create(
+        agency=justice, code="MC", name="Bộ phận Một cửa", is_one_stop_desk=True
+    )
     lltp = OrgUnit.objects.create(agency=justice, code="LLTP", name="Phòng Lý lịch tư pháp")
     leaders = OrgUnit.objects.create(agency=justice, code="LD", name="Ban Giám đốc")
     hsnv = OrgUnit.objects.create(agency=police, code="HSNV", name="Phòng Hồ sơ nghiệp vụ")
     OrgUnit.objects.create(agency=police, code="MC", name="Bộ phận Một cửa", is_one_stop_desk=True)
-    center_desk = OrgUnit.objects.create(agency=center, code="MC", name="Bộ phận tiếp nhận", is_one_stop_desk=True)
-    other_desk = OrgUnit.objects.create(agency=other, code="MC", name="Một cửa", is_one_stop_desk=True)
+    center_desk = OrgUnit.objects.create(
+        agency=center, code="MC", name="Bộ phận tiếp nhận", is_one_stop_desk=True
+    )
+    other_desk = OrgUnit.objects.create(
+        agency=other, code="MC", name="Một cửa", is_one_stop_desk=True
+    )
     admin = User.objects.create_superuser(username="admin", password="x-admin")
     world_users = dict(
         reception=_user("reception", (justice, desk, Role.RECEPTION)),
@@ -101,15 +121,42 @@ def build_world() -> World:
     field = Field.objects.create(code="LLTP", name="Lý lịch tư pháp")
 
     def publish(code: str, rule: str, duration: str, **extra: object) -> Procedure:
-        procedure = catalogue.procedure_create(actor=admin, code=code, name=f"Thủ tục {code}", field=field)
+        procedure = catalogue.procedure_create(
+            actor=admin, code=code, name=f"Thủ tục {code}", field=field
+        )
         steps = extra.pop(
             "steps",
             (
-                StepContent("Tiếp nhận hồ sơ", "MC", Role.RECEPTION, Decimal(4), "Đã tiếp nhận", justice.code),
-                StepContent("Thẩm định", "LLTP", Role.SPECIALIST, Decimal(24), "Đang thẩm định", justice.code),
-                StepContent("Xác minh", "HSNV", Role.SPECIALIST, Decimal(16), "Đang xác minh", police.code),
-                StepContent("Trình ký", "LLTP", Role.UNIT_HEAD, Decimal(8), "Đang trình ký", justice.code),
-                StepContent("Phê duyệt", "LD", Role.AGENCY_LEADER, Decimal(8), "Đang phê duyệt", justice.code),
+                StepContent(
+                    "Tiếp nhận hồ sơ",
+                    "MC",
+                    Role.RECEPTION,
+                    Decimal(4),
+                    "Đã tiếp nhận",
+                    justice.code,
+                ),
+                StepContent(
+                    "Thẩm định",
+                    "LLTP",
+                    Role.SPECIALIST,
+                    Decimal(24),
+                    "Đang thẩm định",
+                    justice.code,
+                ),
+                StepContent(
+                    "Xác minh", "HSNV", Role.SPECIALIST, Decimal(16), "Đang xác minh", police.code
+                ),
+                StepContent(
+                    "Trình ký", "LLTP", Role.UNIT_HEAD, Decimal(8), "Đang trình ký", justice.code
+                ),
+                StepContent(
+                    "Phê duyệt",
+                    "LD",
+                    Role.AGENCY_LEADER,
+                    Decimal(8),
+                    "Đang phê duyệt",
+                    justice.code,
+                ),
             ),
         )
         content = VersionContent(
@@ -119,7 +166,9 @@ def build_world() -> World:
             duration_value=Decimal(duration),
             supplement_rule=rule,
             components=(
-                ComponentContent("TK", "Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp", "original", 1, True),
+                ComponentContent(
+                    "TK", "Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp", "original", 1, True
+                ),
                 ComponentContent("CC", "Bản chụp giấy tờ tùy thân", "copy", 1, False),
             ),
             fees=(FeeContent("LP", "Phí cung cấp thông tin lý lịch tư pháp", "fee", 200000),),
@@ -127,7 +176,9 @@ def build_world() -> World:
             **extra,  # type: ignore[arg-type]
         )
         version = catalogue.version_create_draft(actor=admin, procedure=procedure, content=content)
-        catalogue.version_publish(actor=admin, version=version, effective_from=at("2020-01-01 00:00"))
+        catalogue.version_publish(
+            actor=admin, version=version, effective_from=at("2020-01-01 00:00")
+        )
         return procedure
 
     pause = publish("2.000488", "pause", "10")
@@ -139,8 +190,12 @@ def build_world() -> World:
         cutoff=time(15, 0),
         counting_mode="days",
         steps=(
-            StepContent("Tiếp nhận", "MC", Role.RECEPTION, Decimal(0), "Đã tiếp nhận", justice.code),
-            StepContent("Chứng thực", "LLTP", Role.SPECIALIST, Decimal(0), "Đang chứng thực", justice.code),
+            StepContent(
+                "Tiếp nhận", "MC", Role.RECEPTION, Decimal(0), "Đã tiếp nhận", justice.code
+            ),
+            StepContent(
+                "Chứng thực", "LLTP", Role.SPECIALIST, Decimal(0), "Đang chứng thực", justice.code
+            ),
             StepContent("Ký", "LD", Role.AGENCY_LEADER, Decimal(0), "Đang ký", justice.code),
         ),
     )
