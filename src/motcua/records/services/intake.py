@@ -146,10 +146,18 @@ def _current_version(procedure: Any, errors: _Errors) -> ProcedureVersion | None
     return version
 
 
+def _implementing(version: ProcedureVersion) -> list[Agency]:
+    cached: list[Agency] | None = getattr(version, "_implementing_cache", None)
+    if cached is None:
+        cached = list(version.implementing_agencies.all())
+        version._implementing_cache = cached  # type: ignore[attr-defined]
+    return cached
+
+
 def _agency_may_receive(agency: Agency, version: ProcedureVersion) -> bool:
     if agency.kind == Agency.Kind.CENTER or version.receiving_agency_id == agency.pk:
         return True
-    return version.implementing_agencies.filter(pk=agency.pk).exists()
+    return any(a.pk == agency.pk for a in _implementing(version))
 
 
 def _handling_agency(
@@ -157,7 +165,7 @@ def _handling_agency(
 ) -> Agency | None:
     """The implementing agency that settles the record: the receiving agency itself when it
     implements the procedure, the only implementing agency, or the one the officer chose."""
-    implementing = list(version.implementing_agencies.all())
+    implementing = _implementing(version)
     if handling is not None:
         if handling not in implementing:
             errors.add("handling_agency", _("This agency does not settle the procedure."))
@@ -230,31 +238,41 @@ def _validate_components(
 
 def _start_processing(record: Record, *, actor: Any, at: datetime) -> RecordStep | None:
     """Create the step instances at receipt: a first step at a one-stop desk is done by the
-    receiving officer; the next one becomes active in its unit's queue."""
+    receiving officer; the next one becomes active in its unit's queue. One INSERT."""
     plan = plan_for(record)
     if not plan:
         return None
     first = plan[0]
+    rows: list[RecordStep] = []
     if first.unit is not None and first.unit.is_one_stop_desk and len(plan) > 1:
-        done = activate_step(record, template=first, at=at, assignee=actor)
+        done = build_step(record, template=first, at=at, assignee=actor)
         done.state = RecordStep.State.DONE
         done.finished_at = at
         done.finished_by = actor
         done.timeliness = (
             deadlines.classify(finished_at=at, due_at=done.due_at) if done.due_at else ""
         )
-        done.save(update_fields=["state", "finished_at", "finished_by", "timeliness"])
+        rows.append(done)
         first = plan[1]
-    return activate_step(record, template=first, at=at, assignee=None)
+    rows.append(build_step(record, template=first, at=at, assignee=None))
+    created = RecordStep.objects.bulk_create(rows)
+    return created[-1]
 
 
 def activate_step(
     record: Record, *, template: PlannedStep, at: datetime, assignee: Any
 ) -> RecordStep:
+    step = build_step(record, template=template, at=at, assignee=assignee)
+    step.save()
+    return step
+
+
+def build_step(record: Record, *, template: PlannedStep, at: datetime, assignee: Any) -> RecordStep:
+    """An unsaved active step following ``template`` from ``at``."""
     if template.unit is None:  # pragma: no cover - plan_for() refuses missing units
         raise ValidationFailed(_("The process refers to a unit that does not exist."))
     cal = calendar_for(agency=template.agency)
-    return RecordStep.objects.create(
+    return RecordStep(
         record=record,
         order=template.order,
         name=template.name,
@@ -379,7 +397,7 @@ def _receive(
     record.save()
     if components:
         _add_components(record, components)
-    if fee_rows and not record.fees.exists():
+    if fee_rows:
         RecordFee.objects.bulk_create(
             [RecordFee(record=record, name=f.name, amount=f.amount) for f in fee_rows]
         )
