@@ -28,9 +28,9 @@ def _worker(count: int, queue: mp.Queue) -> None:  # type: ignore[type-arg]
     setup_django(fresh=False)
     from django.db import connection
 
+    from motcua.catalogue.models import Procedure
     from motcua.core.models import User
     from motcua.organisations.models import Agency
-    from motcua.catalogue.models import Procedure
     from motcua.records.services import record_receive
     from motcua.records.tests.factories import applicant, full_components
 
