@@ -28,16 +28,17 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_HALF_EVEN, Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 ONE_DAY = timedelta(days=1)
 ZERO = timedelta(0)
 # A walk that finds no working time within this many days is a broken calendar, not a deadline.
-MAX_WALK_DAYS = 366 * 20
+MAX_WALK_DAYS = 366 * 40
 
 
 class DurationUnit(enum.StrEnum):
@@ -80,12 +81,15 @@ def parse_office_hours(text: str) -> tuple[Period, ...]:
         match = _PERIOD_RE.match(chunk)
         if not match:
             raise ValueError(
-                _("“%(value)s” is not an office period such as 07:30-11:30.") % {"value": chunk.strip()}
+                _("“%(value)s” is not an office period such as 07:30-11:30.")
+                % {"value": chunk.strip()}
             )
         start = parse_time(f"{match.group(1)}:{match.group(2)}")
         end = parse_time(f"{match.group(3)}:{match.group(4)}")
         if end <= start:
-            raise ValueError(_("Office period %(value)s ends before it starts.") % {"value": chunk.strip()})
+            raise ValueError(
+                _("Office period %(value)s ends before it starts.") % {"value": chunk.strip()}
+            )
         periods.append(Period(start, end))
     if not periods:
         raise ValueError(_("Office hours need at least one period such as 07:30-11:30."))
@@ -99,7 +103,9 @@ def parse_office_hours(text: str) -> tuple[Period, ...]:
 def ensure_aware(instant: datetime) -> datetime:
     """Return ``instant`` in Asia/Ho_Chi_Minh; naive instants are refused."""
     if instant.tzinfo is None or instant.tzinfo.utcoffset(instant) is None:
-        raise ValueError(_("The instant %(value)s has no time zone.") % {"value": instant.isoformat()})
+        raise ValueError(
+            _("The instant %(value)s has no time zone.") % {"value": instant.isoformat()}
+        )
     return instant.astimezone(TZ)
 
 
@@ -122,7 +128,9 @@ def no_holidays(year: int) -> YearDays:
 class WorkingCalendar:
     """A working calendar. ``source(year)`` gives the holidays of a year (cached here)."""
 
-    periods: tuple[Period, ...] = field(default_factory=lambda: parse_office_hours("07:30-11:30,13:00-17:00"))
+    periods: tuple[Period, ...] = field(
+        default_factory=lambda: parse_office_hours("07:30-11:30,13:00-17:00")
+    )
     source: HolidaySource = no_holidays
     weekend: frozenset[int] = frozenset({5, 6})
     _years: dict[int, YearDays] = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -153,6 +161,14 @@ class WorkingCalendar:
             return weekday_name(day)
         return ""
 
+    def holiday_name(self, day: date) -> str | None:
+        """The name of the holiday or day off on ``day`` (``None`` for other days, including
+        plain weekends and days made working days by a swap)."""
+        year = self._year(day.year)
+        if day in year.working_days:
+            return None
+        return year.days_off.get(day)
+
     def next_working_day(self, day: date) -> date:
         """The first working day strictly after ``day``."""
         candidate = day + ONE_DAY
@@ -160,7 +176,9 @@ class WorkingCalendar:
             if self.is_working_day(candidate):
                 return candidate
             candidate += ONE_DAY
-        raise ValueError(_("The calendar has no working day after %(day)s.") % {"day": day.isoformat()})
+        raise ValueError(
+            _("The calendar has no working day after %(day)s.") % {"day": day.isoformat()}
+        )
 
     def working_day_on_or_after(self, day: date) -> date:
         return day if self.is_working_day(day) else self.next_working_day(day)
@@ -183,7 +201,10 @@ class WorkingCalendar:
     @property
     def working_time_per_day(self) -> timedelta:
         return sum(
-            (datetime.combine(date.min, p.end) - datetime.combine(date.min, p.start) for p in self.periods),
+            (
+                datetime.combine(date.min, p.end) - datetime.combine(date.min, p.start)
+                for p in self.periods
+            ),
             ZERO,
         )
 
@@ -259,9 +280,20 @@ def _days(first: date, last: date) -> Iterator[date]:
         day += ONE_DAY
 
 
+# Marked for translation here, translated when used (Django's catalogue has them too).
+WEEKDAY_NAMES = (
+    gettext_noop("Monday"),
+    gettext_noop("Tuesday"),
+    gettext_noop("Wednesday"),
+    gettext_noop("Thursday"),
+    gettext_noop("Friday"),
+    gettext_noop("Saturday"),
+    gettext_noop("Sunday"),
+)
+
+
 def weekday_name(day: date) -> str:
-    names = [_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"), _("Saturday"), _("Sunday")]
-    return names[day.weekday()]
+    return _(WEEKDAY_NAMES[day.weekday()])
 
 
 def fmt_instant(instant: datetime) -> str:
@@ -273,12 +305,9 @@ def fmt_day(day: date) -> str:
     return f"{weekday_name(day)} {day:%d/%m/%Y}"
 
 
-# ---- due instants -------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class DueResult:
-    due_at: datetime
-    clock_start: datetime
-    explanation: list[str]
+def _why_off(cal: WorkingCalendar, day: date) -> str:
+    """Why ``day`` is not a working day: the holiday's name, or "weekend"."""
+    return cal.holiday_name(day) or _("weekend")
 
 
 def _explain_start(cal: WorkingCalendar, received: datetime, start: datetime) -> str | None:
@@ -286,9 +315,11 @@ def _explain_start(cal: WorkingCalendar, received: datetime, start: datetime) ->
         return None
     day = received.date()
     if not cal.is_working_day(day):
-        return _("Received on a non-working day (%(day)s, %(why)s): the clock starts at %(start)s.") % {
+        return _(
+            "Received on a non-working day (%(day)s, %(why)s): the clock starts at %(start)s."
+        ) % {
             "day": fmt_day(day),
-            "why": cal.day_note(day),
+            "why": _why_off(cal, day),
             "start": fmt_instant(start),
         }
     periods = cal.periods_on(day)
@@ -298,39 +329,193 @@ def _explain_start(cal: WorkingCalendar, received: datetime, start: datetime) ->
         why = _("after closing time")
     else:
         why = _("during the break between office periods")
-    return _("Received %(why)s: the clock starts at %(start)s.") % {"why": why, "start": fmt_instant(start)}
+    return _("Received %(why)s: the clock starts at %(start)s.") % {
+        "why": why,
+        "start": fmt_instant(start),
+    }
+
+
+# Explanations list at most this many named days (a ten-year duration crosses ~110 holidays).
+MAX_LISTED_DAYS = 20
+# Plain weekend days are listed one by one up to this many, then only counted.
+MAX_LISTED_WEEKEND_DAYS = 4
+
+
+def _list_days(days: list[tuple[date, str]]) -> str:
+    shown = "; ".join(f"{fmt_day(d)} ({why})" for d, why in days[:MAX_LISTED_DAYS])
+    if len(days) > MAX_LISTED_DAYS:
+        more = len(days) - MAX_LISTED_DAYS
+        shown += " " + ngettext("and %(n)s more day", "and %(n)s more days", more) % {"n": more}
+    return shown
+
+
+def _explain_days(cal: WorkingCalendar, first: date, last: date) -> list[str]:
+    """The days in ``[first, last]`` that a count skipped (weekends, holidays, days off) or
+    counted although they fall on a weekend (swapped working days)."""
+    if last < first:
+        return []
+    lines: list[str] = []
+    skipped = cal.non_working_days(first, last)
+    named = [(d, name) for d, _note in skipped if (name := cal.holiday_name(d))]
+    weekend = [d for d, _note in skipped if not cal.holiday_name(d)]
+    if named:
+        lines.append(
+            _("Public holidays and days off are not counted: %(days)s.")
+            % {"days": _list_days(named)}
+        )
+    if weekend and len(weekend) <= MAX_LISTED_WEEKEND_DAYS:
+        lines.append(
+            _("The weekend is not counted: %(days)s.")
+            % {"days": ", ".join(fmt_day(d) for d in weekend)}
+        )
+    elif weekend:
+        lines.append(
+            ngettext(
+                "%(n)s weekend day is not counted.",
+                "%(n)s weekend days are not counted.",
+                len(weekend),
+            )
+            % {"n": len(weekend)}
+        )
+    swapped = cal.swapped_working_days(first, last)
+    if swapped:
+        lines.append(
+            _("Weekend days that are working days are counted: %(days)s.")
+            % {"days": _list_days(swapped)}
+        )
+    return lines
+
+
+def _explain_breaks(cal: WorkingCalendar, start: datetime, due: datetime) -> str | None:
+    """The breaks between office periods that a walk from ``start`` to ``due`` stepped over."""
+    crossed: set[tuple[time, time]] = set()
+    for day in _days(start.date(), due.date()):
+        periods = cal.periods_on(day)
+        for (_s1, end), (next_start, _e2) in zip(periods, periods[1:], strict=False):
+            if start < next_start and due > end and next_start > end:
+                crossed.add(
+                    (end.timetz().replace(tzinfo=None), next_start.timetz().replace(tzinfo=None))
+                )
+        if len(crossed) == len(cal.periods) - 1:
+            break
+    if not crossed:
+        return None
+    breaks = ", ".join(f"{a:%H:%M}–{b:%H:%M}" for a, b in sorted(crossed))
+    return _("The break between office periods (%(breaks)s) is not counted.") % {"breaks": breaks}
+
+
+def fmt_office_hours(periods: tuple[Period, ...]) -> str:
+    return ", ".join(f"{p.start:%H:%M}–{p.end:%H:%M}" for p in periods)
+
+
+# ---- durations ----------------------------------------------------------------------------------
+# The longest duration computed, in (working or calendar) days; working hours are limited to the
+# same number of days times the hours of a working day. Legal durations are days or months: a
+# longer one is an input error, and refusing it bounds the work a single request can cause.
+MAX_DURATION_DAYS = 3660
+
+
+def parse_amount(duration: Decimal | int | float | str) -> Decimal:
+    """``duration`` as a finite, non-negative ``Decimal``; ``ValueError`` otherwise."""
+    try:
+        amount = duration if isinstance(duration, Decimal) else Decimal(str(duration).strip())
+    except (InvalidOperation, ValueError, TypeError) as exc:
+        raise ValueError(_("The duration must be zero or a positive number.")) from exc
+    # Check finiteness first: ordering a NaN raises InvalidOperation instead of answering.
+    if not amount.is_finite() or amount < 0:
+        raise ValueError(_("The duration must be zero or a positive number."))
+    return amount
+
+
+def duration_limit(unit: DurationUnit | str, hours_per_day: Decimal | int = 8) -> Decimal:
+    """The longest duration accepted in ``unit``."""
+    if DurationUnit(unit) == DurationUnit.WORKING_HOURS:
+        return Decimal(MAX_DURATION_DAYS) * Decimal(hours_per_day)
+    return Decimal(MAX_DURATION_DAYS)
+
+
+def check_duration(
+    amount: Decimal, unit: DurationUnit | str, hours_per_day: Decimal | int = 8
+) -> None:
+    """Refuse a duration longer than :data:`MAX_DURATION_DAYS` (``ValueError``)."""
+    limit = duration_limit(unit, hours_per_day)
+    if amount > limit:
+        raise ValueError(
+            _("The duration is too long: at most %(limit)s %(unit)s.")
+            % {"limit": _fmt_amount(limit), "unit": unit_label(DurationUnit(unit))}
+        )
+
+
+def hours(amount: Decimal) -> timedelta:
+    """``amount`` hours as an exact ``timedelta`` (to the microsecond, without going through a
+    float)."""
+    micro = (amount * 3_600_000_000).to_integral_value(rounding=ROUND_HALF_EVEN)
+    return timedelta(microseconds=int(micro))
+
+
+# ---- due instants -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DueResult:
+    due_at: datetime
+    clock_start: datetime
+    explanation: list[str]
 
 
 def compute_due(
     cal: WorkingCalendar,
     *,
     received_at: datetime,
-    duration: Decimal | int | float,
+    duration: Decimal | int | float | str,
     unit: DurationUnit | str,
     mode: CountingMode | str = CountingMode.HOURS,
     cutoff: time | None = None,
-    hours_per_day: int = 8,
+    hours_per_day: Decimal | int = 8,
 ) -> DueResult:
-    """The due instant of ``duration`` ``unit`` for something received at ``received_at``."""
+    """The due instant of ``duration`` ``unit`` for something received at ``received_at``.
+
+    ``mode`` only matters for ``working_days``. ``ValueError`` (with a translated message) for a
+    naive instant, a negative, non-finite or too long duration, an unknown unit or mode.
+    """
     received = ensure_aware(received_at)
-    unit = DurationUnit(unit)
-    mode = CountingMode(mode)
-    amount = Decimal(str(duration))
-    if amount < 0 or not amount.is_finite():
-        raise ValueError(_("The duration must be zero or a positive number."))
-    if hours_per_day <= 0:
+    try:
+        unit = DurationUnit(unit)
+    except ValueError as exc:
+        raise ValueError(_("“%(value)s” is not a duration unit.") % {"value": unit}) from exc
+    try:
+        mode = CountingMode(mode)
+    except ValueError as exc:
+        raise ValueError(_("“%(value)s” is not a counting mode.") % {"value": mode}) from exc
+    amount = parse_amount(duration)
+    per_day = Decimal(hours_per_day)
+    if not per_day.is_finite() or per_day <= 0:
         raise ValueError(_("A working day must have a positive number of hours."))
-    explanation = [
-        _("Received at %(instant)s; duration %(amount)s %(unit)s, counted in %(mode)s mode.")
-        % {"instant": fmt_instant(received), "amount": _fmt_amount(amount), "unit": unit_label(unit), "mode": mode_label(mode)}
-    ]
+    check_duration(amount, unit, per_day)
+
+    if unit == DurationUnit.WORKING_DAYS:
+        first = _(
+            "Received at %(instant)s; duration %(amount)s %(unit)s, counted in %(mode)s mode."
+        ) % {
+            "instant": fmt_instant(received),
+            "amount": _fmt_amount(amount),
+            "unit": unit_label(unit, amount),
+            "mode": mode_label(mode),
+        }
+    else:
+        first = _("Received at %(instant)s; duration %(amount)s %(unit)s.") % {
+            "instant": fmt_instant(received),
+            "amount": _fmt_amount(amount),
+            "unit": unit_label(unit, amount),
+        }
+    explanation = [first]
 
     # 1. Clock start: cut-off, then office hours.
     day = received.date()
-    if cutoff is not None and cal.is_working_day(day) and received.timetz().replace(tzinfo=None) >= cutoff:
+    if cutoff is not None and cal.is_working_day(day) and received.time() >= cutoff:
         start = cal.opening(cal.next_working_day(day))
         explanation.append(
-            _("Received after the same-day cut-off %(cutoff)s: the clock starts at %(start)s.")
+            _(
+                "Received at or after the same-day cut-off %(cutoff)s: the clock starts at %(start)s."
+            )
             % {"cutoff": cutoff.strftime("%H:%M"), "start": fmt_instant(start)}
         )
     else:
@@ -340,34 +525,75 @@ def compute_due(
             explanation.append(note)
 
     # 2. The due instant.
+    walked = False  # whether the due instant comes from a walk through office hours
     if amount == 0:
         due = cal.closing(start.date())
-        explanation.append(_("A same-day procedure: due at closing time of the day the clock starts."))
+        explanation.append(
+            _("A same-day procedure: due at closing time of the day the clock starts.")
+        )
     elif unit == DurationUnit.WORKING_HOURS:
-        due = cal.add_working_time(start, timedelta(hours=float(amount)))
-        explanation.append(_("%(amount)s working hours counted through office hours.") % {"amount": _fmt_amount(amount)})
-    elif unit == DurationUnit.WORKING_DAYS and (mode == CountingMode.HOURS or amount != amount.to_integral_value()):
+        due = cal.add_working_time(start, hours(amount))
+        walked = True
+        explanation.append(
+            _("%(amount)s %(unit)s counted through office hours (%(periods)s).")
+            % {
+                "amount": _fmt_amount(amount),
+                "unit": unit_label(unit, amount),
+                "periods": fmt_office_hours(cal.periods),
+            }
+        )
+    elif unit == DurationUnit.WORKING_DAYS and (
+        mode == CountingMode.HOURS or amount != amount.to_integral_value()
+    ):
         if mode == CountingMode.DAYS:
             explanation.append(_("A fractional number of days is counted in working hours."))
-        hours = amount * hours_per_day
-        due = cal.add_working_time(start, timedelta(hours=float(hours)))
+        total = amount * per_day
+        due = cal.add_working_time(start, hours(total))
+        walked = True
         explanation.append(
-            _("%(days)s working days = %(hours)s working hours counted through office hours.")
-            % {"days": _fmt_amount(amount), "hours": _fmt_amount(hours)}
+            _(
+                "%(days)s %(days_unit)s = %(hours)s %(hours_unit)s counted through office hours (%(periods)s)."
+            )
+            % {
+                "days": _fmt_amount(amount),
+                "days_unit": unit_label(DurationUnit.WORKING_DAYS, amount),
+                "hours": _fmt_amount(total),
+                "hours_unit": unit_label(DurationUnit.WORKING_HOURS, total),
+                "periods": fmt_office_hours(cal.periods),
+            }
         )
     elif unit == DurationUnit.WORKING_DAYS:
-        last = start.date()
-        for _i in range(int(amount)):
+        first_counted = last = cal.next_working_day(start.date())
+        for _i in range(int(amount) - 1):
             last = cal.next_working_day(last)
         due = cal.closing(last)
+        if last == first_counted:
+            counted = _(
+                "The day of receipt (%(day)s) is not counted; the 1 working day counted is %(last)s: due at its closing time."
+            )
+        else:
+            counted = _(
+                "The day of receipt (%(day)s) is not counted; the %(n)s working days counted run from %(first)s to %(last)s: due at closing time of the last one."
+            )
         explanation.append(
-            _("The day of receipt (%(day)s) is not counted; due at closing time of the %(n)s-th working day.")
-            % {"day": fmt_day(start.date()), "n": int(amount)}
+            counted
+            % {
+                "day": fmt_day(start.date()),
+                "n": int(amount),
+                "first": fmt_day(first_counted),
+                "last": fmt_day(last),
+            }
         )
     else:  # calendar days
-        target = start.date() + timedelta(days=int(amount.to_integral_value(rounding="ROUND_CEILING")))
+        target = start.date() + timedelta(
+            days=int(amount.to_integral_value(rounding=ROUND_CEILING))
+        )
         last = cal.working_day_on_or_after(target)
         due = cal.closing(last)
+        if amount != amount.to_integral_value():
+            explanation.append(
+                _("A fractional number of calendar days is rounded up to whole days.")
+            )
         explanation.append(
             _("%(n)s calendar days after %(day)s is %(target)s.")
             % {"n": _fmt_amount(amount), "day": fmt_day(start.date()), "target": fmt_day(target)}
@@ -375,22 +601,17 @@ def compute_due(
         if last != target:
             explanation.append(
                 _("%(target)s is not a working day (%(why)s): moved to %(day)s.")
-                % {"target": fmt_day(target), "why": cal.day_note(target), "day": fmt_day(last)}
+                % {"target": fmt_day(target), "why": _why_off(cal, target), "day": fmt_day(last)}
             )
 
-    # 3. What the walk skipped or used.
+    # 3. What the count skipped or used: days between the receipt and the due day (the day of
+    #    receipt itself is either a working day or explained above), and breaks.
     if unit != DurationUnit.CALENDAR_DAYS:
-        skipped = cal.non_working_days(start.date(), due.date())
-        if skipped:
-            explanation.append(
-                _("Not counted: %(days)s.") % {"days": "; ".join(f"{fmt_day(d)} ({why})" for d, why in skipped)}
-            )
-        swapped = cal.swapped_working_days(start.date(), due.date())
-        if swapped:
-            explanation.append(
-                _("Counted as working days: %(days)s.")
-                % {"days": "; ".join(f"{fmt_day(d)} ({why})" for d, why in swapped)}
-            )
+        explanation.extend(_explain_days(cal, received.date() + ONE_DAY, due.date()))
+    if walked:
+        note = _explain_breaks(cal, start, due)
+        if note:
+            explanation.append(note)
     explanation.append(_("Due at %(due)s.") % {"due": fmt_instant(due)})
     return DueResult(due_at=due, clock_start=start, explanation=explanation)
 
@@ -400,7 +621,14 @@ def _fmt_amount(amount: Decimal) -> str:
     return f"{normal:f}"
 
 
-def unit_label(unit: DurationUnit) -> str:
+def unit_label(unit: DurationUnit, amount: Decimal | None = None) -> str:
+    """The unit's name, singular for an amount of exactly one."""
+    if amount is not None and amount == 1:
+        return {
+            DurationUnit.WORKING_HOURS: _("working hour"),
+            DurationUnit.WORKING_DAYS: _("working day"),
+            DurationUnit.CALENDAR_DAYS: _("calendar day"),
+        }[unit]
     return {
         DurationUnit.WORKING_HOURS: _("working hours"),
         DurationUnit.WORKING_DAYS: _("working days"),

@@ -8,7 +8,12 @@ from datetime import date
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
-from motcua.organisations.calendar import WorkingCalendar, YearDays, parse_office_hours
+from motcua.organisations.calendar import (
+    HolidaySource,
+    WorkingCalendar,
+    YearDays,
+    parse_office_hours,
+)
 from motcua.organisations.holidays_source import holidays_language, package_year
 from motcua.organisations.models import Agency, CalendarOverride, Role, StaffRole
 
@@ -28,13 +33,15 @@ def calendar_overrides(*, agency: Agency | None) -> list[CalendarOverride]:
 def calendar_for(*, agency: Agency | None = None) -> WorkingCalendar:
     """The working calendar of ``agency`` (or of the province): its office hours, the public
     holidays and swaps of the `holidays` package and the override table. One query."""
-    periods = parse_office_hours((agency.office_hours if agency else "") or settings.MOTCUA_OFFICE_HOURS)
+    periods = parse_office_hours(
+        (agency.office_hours if agency else "") or settings.MOTCUA_OFFICE_HOURS
+    )
     overrides = calendar_overrides(agency=agency)
     language = holidays_language()
     return WorkingCalendar(periods=periods, source=_source(overrides, language))
 
 
-def _source(overrides: Iterable[CalendarOverride], language: str):  # type: ignore[no-untyped-def]
+def _source(overrides: Iterable[CalendarOverride], language: str) -> HolidaySource:
     # Province-wide rows first, agency rows after so that they win on the same date.
     ordered = sorted(overrides, key=lambda o: (o.agency_id is not None, o.date))
 
