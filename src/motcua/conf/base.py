@@ -143,6 +143,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "motcua.core.api.exception_handler",
+    # MOTCUA_CALENDAR_RATE: requests per client to the public calendar calculator
+    # (/api/v1/calendar/due), DRF rate syntax such as "120/min". Counted in the default cache.
+    "DEFAULT_THROTTLE_RATES": {"calendar": env_str("MOTCUA_CALENDAR_RATE", "120/min")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "motcua API",
