@@ -52,6 +52,13 @@ def version_current(*, procedure: Procedure, at: datetime | None = None) -> Proc
     return _in_force(at).filter(procedure=procedure).first()
 
 
+def version_current_with_content(
+    *, procedure: Procedure, at: datetime | None = None
+) -> ProcedureVersion | None:
+    """``version_current`` with its agencies, components, fees and steps loaded."""
+    return versions_with_content(_in_force(at).filter(procedure=procedure)).first()
+
+
 def version_newest_published(*, procedure: Procedure) -> ProcedureVersion | None:
     """The newest published version, in force or not yet."""
     return (

@@ -43,7 +43,6 @@ from motcua.catalogue.validation import (
     referenced_agency_codes,
 )
 from motcua.core.errors import Conflict, NotFound, ValidationFailed
-from motcua.organisations.models import Agency
 
 logger = logging.getLogger("motcua.catalogue")
 
@@ -82,10 +81,10 @@ class CatalogueImportError(ValidationFailed):
 
     def __init__(self, errors: Sequence[LocatedError]) -> None:
         self.errors = list(errors)
-        super().__init__(
-            _("The catalogue was not imported: %(count)s error(s) found, nothing was changed.")
-            % {"count": len(self.errors)}
-        )
+        self.summary = _(
+            "The catalogue was not imported: %(count)s error(s) found, nothing was changed."
+        ) % {"count": len(self.errors)}
+        super().__init__("\n".join([self.summary, *(f"- {error}" for error in self.errors)]))
 
 
 # ---- fields and procedures ------------------------------------------------------------------
@@ -190,26 +189,48 @@ def _ensure_draft(version: ProcedureVersion) -> None:
         )
 
 
-def _write_content(version: ProcedureVersion, content: VersionContent) -> None:
-    """Store ``content`` in the draft ``version`` (already locked and checked)."""
+def _checked_agency_ids(version: ProcedureVersion, content: VersionContent) -> dict[str, int]:
+    """Check that ``content`` can be stored (references exist, values are valid) and return the
+    primary keys of the agencies it names, by identifier code."""
     directory = AgencyDirectory.load(referenced_agency_codes(content))
     issues = content_issues(content, directory, for_publish=False)
     if issues:
         raise VersionInvalid(version, issues)
-    agencies = dict(
-        Agency.objects.filter(code__in=referenced_agency_codes(content)).values_list("code", "pk")
-    )
+    ids: dict[str, int] = {}
+    for code in referenced_agency_codes(content):
+        info = directory.get(code)
+        if info is not None and info.pk is not None:
+            ids[code] = info.pk
+    return ids
+
+
+def _set_scalars(
+    version: ProcedureVersion, content: VersionContent, agencies: dict[str, int]
+) -> None:
     for key, column in SCALAR_FIELDS.items():
         setattr(version, column, getattr(content, key))
     version.receiving_agency_id = (
         agencies[content.receiving_agency] if content.receiving_agency else None
     )
-    version.save()
-    version.implementing_agencies.set([agencies[c] for c in content.implementing_agencies])
-    # The rows are replaced as a whole; the service has checked that the version is a draft.
-    version.components.all().delete()
-    version.fees.all().delete()
-    version.steps.all().delete()
+
+
+def _write_rows(
+    version: ProcedureVersion, content: VersionContent, agencies: dict[str, int], *, fresh: bool
+) -> None:
+    """Store the agencies and rows of ``content`` in the draft ``version`` (locked and checked
+    by the caller). ``fresh``: the version was just created and has no rows yet."""
+    agency_ids = [agencies[c] for c in content.implementing_agencies]
+    if fresh:
+        through = ProcedureVersion.implementing_agencies.through
+        through.objects.bulk_create(
+            through(procedureversion_id=version.pk, agency_id=pk) for pk in agency_ids
+        )
+    else:
+        version.implementing_agencies.set(agency_ids)
+        # The rows are replaced as a whole; the caller has checked that the version is a draft.
+        version.components.all().delete()
+        version.fees.all().delete()
+        version.steps.all().delete()
     DocumentComponent.objects.bulk_create(
         DocumentComponent(
             version=version,
@@ -274,14 +295,14 @@ def version_create_draft(
             content = VersionContent(name=procedure.name)
     number = (procedure.versions.aggregate(top=Max("number"))["top"] or 0) + 1
     version = ProcedureVersion(procedure=procedure, number=number, status=VersionStatus.DRAFT)
-    for key, column in SCALAR_FIELDS.items():
-        setattr(version, column, getattr(content, key))
+    agencies = _checked_agency_ids(version, content)
+    _set_scalars(version, content, agencies)
     try:
         with transaction.atomic():
             version.save()
     except IntegrityError as exc:  # a concurrent draft won the race
         raise Conflict(_("%(code)s already has a draft.") % {"code": procedure.code}) from exc
-    _write_content(version, content)
+    _write_rows(version, content, agencies, fresh=True)
     logger.info(
         "catalogue.version.draft_created",
         extra={"procedure": procedure.code, "number": number, "actor": _actor_id(actor)},
@@ -297,7 +318,10 @@ def version_update(
     permissions.ensure_can_manage_catalogue(actor)
     version = _lock(version)
     _ensure_draft(version)
-    _write_content(version, content)
+    agencies = _checked_agency_ids(version, content)
+    _set_scalars(version, content, agencies)
+    version.save()
+    _write_rows(version, content, agencies, fresh=False)
     logger.info(
         "catalogue.version.updated",
         extra={
@@ -411,6 +435,22 @@ class ImportReport:
     @property
     def changed(self) -> bool:
         return bool(self.created or self.drafts or self.published)
+
+    @property
+    def total(self) -> int:
+        return len(set(self.created) | set(self.drafts) | set(self.published) | set(self.unchanged))
+
+    def __str__(self) -> str:
+        return _(
+            "%(total)s procedures: %(created)s created, %(drafts)s new or changed drafts, "
+            "%(published)s published, %(unchanged)s unchanged."
+        ) % {
+            "total": self.total,
+            "created": len(self.created),
+            "drafts": len(self.drafts),
+            "published": len(self.published),
+            "unchanged": len(self.unchanged),
+        }
 
 
 def catalogue_check(

@@ -44,6 +44,7 @@ class AgencyInfo:
     name: str
     is_active: bool
     units: frozenset[str]  # codes of the active units
+    pk: int | None = None
 
 
 class AgencyDirectory:
@@ -65,6 +66,7 @@ class AgencyDirectory:
                 name=str(a),
                 is_active=a.is_active,
                 units=frozenset(u.code for u in a.units.all() if u.is_active),
+                pk=a.pk,
             )
             for a in agencies
         )

@@ -16,3 +16,12 @@ def admin(orgs):
 @pytest.fixture
 def procedure(db):
     return factories.ProcedureFactory(code="1.001612", name="Cấp Phiếu lý lịch tư pháp")
+
+
+@pytest.fixture
+def english():
+    """For tests that compare error locations or messages with English text."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
