@@ -2,13 +2,12 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-api_v1: list[URLPattern | URLResolver] = [
+api_v1 = [
     path("calendar/", include("motcua.organisations.api.urls")),
     path("catalogue/", include("motcua.catalogue.api.urls")),
-    path("records/", include("motcua.records.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]
@@ -19,7 +18,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("records/", include("motcua.records.urls")),
     path("", include("motcua.core.urls")),
 ]
 
