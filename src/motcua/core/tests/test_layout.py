@@ -88,6 +88,12 @@ def test_messages_area_shows_django_messages(officer, client, rf):
 
 
 @pytest.mark.django_db
+def test_messages_area_is_empty_without_messages(home_html):
+    # Empty, so that CSS (.messages:empty) collapses it.
+    assert '<div id="messages" class="messages" aria-live="polite"></div>' in home_html
+
+
+@pytest.mark.django_db
 def test_htmx_request_for_messages_can_swap_out_of_band(rf):
     from django.template.loader import render_to_string
 
