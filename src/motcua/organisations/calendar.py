@@ -31,6 +31,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_CEILING, ROUND_HALF_EVEN, Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
@@ -617,8 +618,9 @@ def compute_due(
 
 
 def _fmt_amount(amount: Decimal) -> str:
-    normal = amount.normalize()
-    return f"{normal:f}"
+    """``amount`` without trailing zeros, with the active language's decimal separator
+    (1.5 in English, 1,5 in Vietnamese)."""
+    return number_format(Decimal(f"{amount.normalize():f}"))
 
 
 def unit_label(unit: DurationUnit, amount: Decimal | None = None) -> str:

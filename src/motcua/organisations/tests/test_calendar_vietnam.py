@@ -389,3 +389,13 @@ def test_explanation_uses_singular_for_one(vn_calendar):
         "The day of receipt (Monday 06/10/2025) is not counted; the 1 working day counted is "
         "Tuesday 07/10/2025: due at its closing time."
     )
+
+
+def test_amounts_use_the_decimal_separator_of_the_language(vn_calendar):
+    received = at(2025, 10, 6, 10)
+    with translation.override("vi"):
+        vi = due(vn_calendar, received, Decimal("1.5"))
+    with translation.override("en"):
+        en = due(vn_calendar, received, Decimal("1.5"))
+    assert "1,5" in vi.explanation[0] and "1.5" not in vi.explanation[0]
+    assert "1.5" in en.explanation[0]
