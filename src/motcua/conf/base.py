@@ -198,3 +198,8 @@ MOTCUA_PDF_FONT = env_str("MOTCUA_PDF_FONT", "")
 MOTCUA_PDF_FONT_BOLD = env_str("MOTCUA_PDF_FONT_BOLD", "")
 # MOTCUA_PROVINCE_NAME: shown on forms and pages.
 MOTCUA_PROVINCE_NAME = env_str("MOTCUA_PROVINCE_NAME", "Tỉnh Minh Họa")
+# MOTCUA_DUE_SOON_WORKING_HOURS: the officer queues flag a record as "due soon" when its
+# appointment falls within this many working hours from now (counted on the province calendar).
+MOTCUA_DUE_SOON_WORKING_HOURS = env_int("MOTCUA_DUE_SOON_WORKING_HOURS", 16)
+# MOTCUA_UPLOAD_MAX_MB: largest scanned document accepted at the desk (PDF, JPEG or PNG), in MB.
+MOTCUA_UPLOAD_MAX_MB = env_int("MOTCUA_UPLOAD_MAX_MB", 20)

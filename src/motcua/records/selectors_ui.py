@@ -1,0 +1,274 @@
+"""Reads for the officer pages, built on the scoped selectors in ``records.selectors``.
+
+- the four work queues (mine, my unit's, due soon, overdue), their capped counts and the row
+  query (a constant number of queries per page, whatever the number of rows);
+- the record page (the record and everything shown with it, loaded once);
+- the desk: agencies where the user receives, online submissions waiting there, desk slips;
+- officers of a unit (to assign or forward to).
+
+Nothing here reads outside the user's scope: queues start from ``steps_my_queue`` /
+``steps_unit_queue``, records from ``record_list`` / ``record_get``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from motcua.core.errors import NotFound
+from motcua.core.models import User
+from motcua.organisations.models import Agency, OrgUnit, Role, StaffRole
+from motcua.organisations.selectors import calendar_for
+from motcua.records.models import DeskSlip, Record, RecordEvent, RecordStep
+from motcua.records.selectors import record_events, record_list, steps_my_queue, steps_unit_queue
+from motcua.records.workflow import Status
+
+QUEUE_MINE = "mine"
+QUEUE_UNIT = "unit"
+QUEUE_DUE_SOON = "due_soon"
+QUEUE_OVERDUE = "overdue"
+QUEUES = (QUEUE_MINE, QUEUE_UNIT, QUEUE_DUE_SOON, QUEUE_OVERDUE)
+
+# Counts above this are shown as "1000+": counting a whole huge queue is never worth it.
+COUNT_CAP = 1000
+
+
+# ---- queues -------------------------------------------------------------------------------------
+def due_soon_until(*, now: datetime) -> datetime:
+    """The instant ``MOTCUA_DUE_SOON_WORKING_HOURS`` working hours after ``now`` on the
+    province calendar (nights, weekends and holidays do not count)."""
+    hours = settings.MOTCUA_DUE_SOON_WORKING_HOURS
+    return calendar_for().add_working_time(timezone.localtime(now), timedelta(hours=hours))
+
+
+def _overdue_q(now: datetime) -> Q:
+    """Overdue at ``now``: the appointment has passed; a record paused for a supplement is
+    judged at the instant its clock paused (``deadlines.is_overdue``)."""
+    return Q(record__paused_at__isnull=True, record__due_at__lte=now) | Q(
+        record__paused_at__isnull=False, record__due_at__lt=F("record__paused_at")
+    )
+
+
+def _my_work(user: Any) -> QuerySet[RecordStep]:
+    return steps_my_queue(user=user) | steps_unit_queue(user=user)
+
+
+def queue_steps(
+    *, user: Any, queue: str, now: datetime, until: datetime | None = None
+) -> QuerySet[RecordStep]:
+    """The active steps of one queue, unordered and without joins (see :func:`queue_rows`).
+
+    ``mine``: assigned to the user; ``unit``: unassigned in the user's units (agency-wide
+    roles: the whole agency); ``due_soon`` and ``overdue``: both together, by the record's
+    appointment (``until`` = :func:`due_soon_until`)."""
+    if queue == QUEUE_MINE:
+        return steps_my_queue(user=user)
+    if queue == QUEUE_UNIT:
+        return steps_unit_queue(user=user)
+    if queue == QUEUE_DUE_SOON:
+        until = until or due_soon_until(now=now)
+        return _my_work(user).filter(
+            record__paused_at__isnull=True, record__due_at__gt=now, record__due_at__lte=until
+        )
+    if queue == QUEUE_OVERDUE:
+        return _my_work(user).filter(_overdue_q(now))
+    raise ValueError(f"Unknown queue {queue!r}")
+
+
+def queue_rows(qs: QuerySet[RecordStep], *, queue: str) -> QuerySet[RecordStep]:
+    """``qs`` with everything a queue row shows joined in (one query per page) and a stable
+    order: by step due then appointment in the personal queues, by appointment in the
+    deadline queues; the step id breaks ties."""
+    rows = qs.select_related(
+        "record",
+        "record__procedure_version",
+        "record__procedure_version__procedure",
+        "unit",
+        "agency",
+        "assignee",
+    )
+    order: list[Any]
+    if queue in (QUEUE_MINE, QUEUE_UNIT):
+        order = [F("due_at").asc(nulls_last=True), F("record__due_at").asc(nulls_last=True), "pk"]
+    else:
+        order = [F("record__due_at").asc(nulls_last=True), F("due_at").asc(nulls_last=True), "pk"]
+    return rows.order_by(*order)
+
+
+def capped_count(qs: QuerySet[Any], cap: int = COUNT_CAP) -> int:
+    """``min(count, cap + 1)`` with ``SELECT COUNT(*) FROM (... LIMIT cap + 1)``: the database
+    stops after ``cap + 1`` rows however large the table."""
+    return qs.order_by()[: cap + 1].count()
+
+
+@dataclass(frozen=True)
+class QueueCount:
+    queue: str
+    count: int
+    capped: bool
+
+
+def queue_counts(*, user: Any, now: datetime, until: datetime) -> dict[str, QueueCount]:
+    """One capped count per queue (four small queries)."""
+    result = {}
+    for queue in QUEUES:
+        count = capped_count(queue_steps(user=user, queue=queue, now=now, until=until))
+        result[queue] = QueueCount(
+            queue=queue, count=min(count, COUNT_CAP), capped=count > COUNT_CAP
+        )
+    return result
+
+
+def search_steps(qs: QuerySet[RecordStep], text: str) -> QuerySet[RecordStep]:
+    """Queue search: record code, applicant name or ID number, procedure code or name."""
+    text = " ".join((text or "").split())
+    if not text:
+        return qs
+    return qs.filter(
+        Q(record__code__icontains=text)
+        | Q(record__applicant_name__icontains=text)
+        | Q(record__applicant_id_number=text)
+        | Q(record__procedure_version__procedure__code__startswith=text)
+        | Q(record__procedure_version__name__icontains=text)
+    )
+
+
+# ---- record page --------------------------------------------------------------------------------
+@dataclass
+class RecordPage:
+    record: Record
+    steps: list[RecordStep]
+    events: list[RecordEvent]
+    components: list[Any]
+    fees: list[Any]
+    supplements: list[Any]
+    extensions: list[Any]
+
+    @property
+    def open_opinions(self) -> list[RecordStep]:
+        return [
+            s
+            for s in self.steps
+            if s.kind == RecordStep.Kind.OPINION and s.state == RecordStep.State.ACTIVE
+        ]
+
+
+_RECORD_RELATED = (
+    "agency",
+    "handling_agency",
+    "procedure_version",
+    "procedure_version__procedure",
+    "current_step",
+    "current_step__unit",
+    "current_step__agency",
+    "current_step__assignee",
+    "received_by",
+)
+
+
+def record_by_ref(*, user: Any, code: str | None = None, pk: int | None = None) -> Record:
+    """The record with ``code`` (or, for an online submission that has no code yet, ``pk``)
+    if ``user`` may see it; ``NotFound`` otherwise. Starts from ``record_list``."""
+    qs = record_list(user=user).select_related(*_RECORD_RELATED)
+    if code is not None:
+        record = qs.filter(code=code).first()
+    elif pk is not None:
+        record = qs.filter(pk=pk).first()
+    else:
+        record = None
+    if record is None:
+        raise NotFound("Record not found.")
+    return record
+
+
+def record_page(*, user: Any, code: str) -> RecordPage:
+    """The record ``code`` if ``user`` may see it (else ``NotFound``) and what its page shows,
+    in a fixed number of queries."""
+    return record_page_for(record_by_ref(user=user, code=code))
+
+
+def record_page_for(record: Record) -> RecordPage:
+    steps = list(
+        record.steps.select_related(
+            "unit", "agency", "assignee", "finished_by", "requested_by_step"
+        ).order_by("started_at", "id")
+    )
+    events = list(record_events(record=record).select_related("step", "step__unit"))
+    return RecordPage(
+        record=record,
+        steps=steps,
+        events=events,
+        components=list(record.components.select_related("component").all()),
+        fees=list(record.fees.all()),
+        supplements=list(record.supplements.select_related("requested_by", "received_by").all()),
+        extensions=list(record.extensions.select_related("issued_by").all()),
+    )
+
+
+# ---- desk ---------------------------------------------------------------------------------------
+def desk_agencies(*, user: Any) -> list[Agency]:
+    """Agencies where ``user`` is a reception officer, by name."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    ids = StaffRole.objects.filter(user=user, role=Role.RECEPTION).values("agency_id")
+    return list(Agency.objects.filter(pk__in=ids, is_active=True).order_by("name"))
+
+
+def submissions_waiting(*, user: Any, agencies: list[Agency]) -> QuerySet[Record]:
+    """Online submissions (status 1) waiting at the desks of ``agencies``, oldest first."""
+    return (
+        record_list(user=user)
+        .filter(status=Status.SUBMITTED, agency__in=agencies)
+        .select_related("agency", "procedure_version", "procedure_version__procedure")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def desk_slip_get(*, user: Any, pk: int) -> DeskSlip:
+    """A desk slip issued at an agency where ``user`` works (else ``NotFound``)."""
+    if not getattr(user, "is_authenticated", False):
+        raise NotFound("Desk slip not found.")
+    slips = DeskSlip.objects.select_related(
+        "agency", "procedure_version", "procedure_version__procedure", "issued_by"
+    )
+    if not user.is_superuser:
+        slips = slips.filter(agency_id__in=StaffRole.objects.filter(user=user).values("agency_id"))
+    slip = slips.filter(pk=pk).first()
+    if slip is None:
+        raise NotFound("Desk slip not found.")
+    return slip
+
+
+# ---- officers -----------------------------------------------------------------------------------
+def officers_of_unit(*, unit: OrgUnit) -> QuerySet[User]:
+    """Active users with a role in ``unit`` or an agency-wide role in its agency."""
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(staff_roles__unit=unit)
+            | Q(staff_roles__agency_id=unit.agency_id, staff_roles__unit__isnull=True)
+        )
+        .distinct()
+        .order_by("full_name", "username")
+    )
+
+
+def opinion_units(*, record: Record, exclude_unit_id: int | None) -> QuerySet[OrgUnit]:
+    """Units that can be asked for an opinion: every active unit (not a one-stop desk) of the
+    receiving, settling and step agencies of the record."""
+    agency_ids = {record.agency_id, record.handling_agency_id}
+    agency_ids |= set(record.steps.values_list("agency_id", flat=True))
+    agency_ids |= {
+        pk
+        for pk in record.procedure_version.steps.values_list("agency_id", flat=True)
+        if pk is not None
+    }
+    units = OrgUnit.objects.filter(agency_id__in=agency_ids, is_active=True, is_one_stop_desk=False)
+    if exclude_unit_id is not None:
+        units = units.exclude(pk=exclude_unit_id)
+    return units.select_related("agency").order_by("agency__name", "name")
