@@ -12,3 +12,13 @@ hypothesis_settings.load_profile("ci")
 def _vietnamese(settings):
     """Tests run with the default language (Vietnamese) unless they switch."""
     settings.LANGUAGE_CODE = "vi"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_memo():
+    """Rolled-back test transactions send no signals: start every test with an empty memo."""
+    from motcua.core import memo
+
+    memo.clear()
+    yield
+    memo.clear()

@@ -124,7 +124,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT: Path | None = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 # MOTCUA_MEDIA_ROOT: uploaded files (outside the web root; served only through views).
 MEDIA_ROOT = Path(env_str("MOTCUA_MEDIA_ROOT", str(VAR_DIR / "media")))
@@ -158,6 +158,11 @@ SPECTACULAR_SETTINGS = {
     # No request leaves the site: Swagger UI's default validator badge calls validator.swagger.io.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
+    # One enum name per choice set used by several fields (records: copy_kind and form).
+    "ENUM_NAME_OVERRIDES": {
+        "RecordCopyKindEnum": "motcua.records.models.RecordComponent.CopyKind",
+        "ReturnMethodEnum": "motcua.records.models.ReturnMethod",
+    },
 }
 
 # Background jobs: django-tasks with the database backend (a transactional outbox for free).
@@ -187,6 +192,13 @@ SECURE_REFERRER_POLICY = "same-origin"
 MOTCUA_OFFICE_HOURS = env_str("MOTCUA_OFFICE_HOURS", "07:30-11:30,13:00-17:00")
 # MOTCUA_HOURS_PER_WORKING_DAY: working hours that make one working day in hours mode [M].
 MOTCUA_HOURS_PER_WORKING_DAY = env_int("MOTCUA_HOURS_PER_WORKING_DAY", 8)
+# MOTCUA_CONFIG_CACHE_SECONDS: how long a process keeps working calendars and resolved process
+# plans in memory (0 disables). Changes made in the same process apply at once; other processes
+# see them within this many seconds.
+MOTCUA_CONFIG_CACHE_SECONDS = env_int("MOTCUA_CONFIG_CACHE_SECONDS", 60)
+# MOTCUA_TIMELINESS_AGAINST: judge finished records against the "original" statutory due
+# instant (default) or the "latest" appointment after apologies/extensions [M].
+MOTCUA_TIMELINESS_AGAINST = env_str("MOTCUA_TIMELINESS_AGAINST", "original")
 # MOTCUA_DEFAULT_CUTOFF: same-day cut-off used when a procedure asks for one (Decree 23/2015 art. 21).
 MOTCUA_DEFAULT_CUTOFF = env_str("MOTCUA_DEFAULT_CUTOFF", "15:00")
 # MOTCUA_RECORD_CODE_FORMAT: record code layout (Circular 01/2018 art. 19, domain.md §1.3).

@@ -14,6 +14,7 @@ from motcua.organisations.calendar import (
     YearDays,
     parse_office_hours,
 )
+from motcua.core.memo import memo
 from motcua.organisations.holidays_source import holidays_language, package_year
 from motcua.organisations.models import Agency, CalendarOverride, Role, StaffRole
 
@@ -32,7 +33,18 @@ def calendar_overrides(*, agency: Agency | None) -> list[CalendarOverride]:
 
 def calendar_for(*, agency: Agency | None = None) -> WorkingCalendar:
     """The working calendar of ``agency`` (or of the province): its office hours, the public
-    holidays and swaps of the `holidays` package and the override table. One query."""
+    holidays and swaps of the `holidays` package and the override table. One query, memoised
+    in-process for a short while (``motcua.core.memo``; cleared when overrides change)."""
+    key = (
+        "calendar",
+        agency.pk if agency else None,
+        agency.office_hours if agency else "",
+        holidays_language(),
+    )
+    return memo(key, lambda: _build_calendar(agency))
+
+
+def _build_calendar(agency: Agency | None) -> WorkingCalendar:
     periods = parse_office_hours(
         (agency.office_hours if agency else "") or settings.MOTCUA_OFFICE_HOURS
     )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from motcua.catalogue.models import ProcedureVersion
 from motcua.catalogue.selectors import PlannedStep, process_plan, version_current
 from motcua.core.errors import Conflict, ValidationFailed
+from motcua.core.memo import memo
 from motcua.organisations.models import Agency
 from motcua.organisations.selectors import calendar_for
 from motcua.records import deadlines, permissions
@@ -180,7 +181,14 @@ def _handling_agency(
 
 
 def plan_for(record: Record) -> list[PlannedStep]:
-    plan = process_plan(version=record.procedure_version, handling_agency=record.handling_agency)
+    """The resolved process of the record's version (memoised: published versions never change;
+    the memo is cleared when agencies, units or versions change)."""
+    plan = memo(
+        ("plan", record.procedure_version_id, record.handling_agency_id),
+        lambda: process_plan(
+            version=record.procedure_version, handling_agency=record.handling_agency
+        ),
+    )
     for step in plan:
         if step.unit is None:
             raise ValidationFailed(
