@@ -8,13 +8,13 @@ from datetime import date
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
+from motcua.core.memo import memo
 from motcua.organisations.calendar import (
     HolidaySource,
     WorkingCalendar,
     YearDays,
     parse_office_hours,
 )
-from motcua.core.memo import memo
 from motcua.organisations.holidays_source import holidays_language, package_year
 from motcua.organisations.models import Agency, CalendarOverride, Role, StaffRole
 
