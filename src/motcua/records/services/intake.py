@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.catalogue.models import ProcedureVersion
@@ -390,7 +391,7 @@ def _receive(
     record.status = ensure_action(Action.RECEIVE, record.status)
     record.code = record_code(agency=record.agency, received_at=at)
     record.book_number = next_sequence(
-        agency_id=record.agency_id, counter=f"book:{at.astimezone().year}"
+        agency_id=record.agency_id, counter=f"book:{timezone.localtime(at).year}"
     )
     record.received_at = at
     record.received_by = actor
@@ -562,7 +563,9 @@ def desk_slip_issue(
         raise ValidationFailed(_("Choose a procedure."), field="procedure")
     at = now()
     suffix = "HDHS" if kind == DeskSlip.Kind.GUIDANCE else "TCHS"
-    number = next_sequence(agency_id=agency.pk, counter=f"slip:{kind}:{at.astimezone().year}")
+    number = next_sequence(
+        agency_id=agency.pk, counter=f"slip:{kind}:{timezone.localtime(at).year}"
+    )
     return DeskSlip.objects.create(
         kind=kind,
         number=f"{number}/{suffix}",
