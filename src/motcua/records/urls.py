@@ -22,7 +22,14 @@ urlpatterns = [
     path("intake/checklist/", views.intake_checklist, name="intake_checklist"),
     path("submissions/", views.submissions, name="submissions"),
     path("slips/<int:pk>/", views.slip_detail, name="slip"),
+    path("slips/<int:pk>/slip.pdf", views.slip_pdf, name="slip_pdf"),
     path("online/<int:pk>/", views.record_detail, name="detail_by_id"),
+    path("online/<int:pk>/refusal.pdf", views.refusal_notice_pdf, name="refusal_notice_pdf"),
+    path("<str:code>/receipt.pdf", views.receipt_pdf, name="receipt_pdf"),
+    path("<str:code>/control-sheet.pdf", views.control_sheet_pdf, name="control_sheet_pdf"),
+    path("<str:code>/stop-notice.pdf", views.stop_notice_pdf, name="stop_notice_pdf"),
+    path("<str:code>/supplements/<int:number>.pdf", views.supplement_pdf, name="supplement_pdf"),
+    path("<str:code>/extensions/<int:number>.pdf", views.extension_pdf, name="extension_pdf"),
     path("<str:code>/", views.record_detail, name="detail"),
 ]
 for _action in views.SPECS:

@@ -222,3 +222,51 @@ def test_queue_page_runs_the_same_number_of_queries_for_1_and_25_rows(
         with django_assert_num_queries(len(one_row.captured_queries)):
             response = client.get(url)
         assert len(response.context["rows"]) == 25
+
+
+def test_record_search_uses_the_shared_filters_and_stays_in_scope(world):
+    with travel("2025-04-21 08:00"):
+        first, second = received(world, 2)
+        services.step_claim(actor=world.specialist, record=first)
+        client = client_for(world.specialist)
+        url = reverse("records:search")
+        everything = client.get(url)
+        assert {row["record"].code for row in everything.context["rows"]} == {
+            first.code,
+            second.code,
+        }
+        # The empty fields of the form mean "any".
+        by_code = client.get(
+            url, {"q": second.code, "status": "", "received_from": "", "received_to": ""}
+        )
+        assert [row["record"].code for row in by_code.context["rows"]] == [second.code]
+        by_status = client.get(url, {"status": "in_progress"})
+        assert [row["record"].code for row in by_status.context["rows"]] == [first.code]
+        partial = client.get(url, {"q": "Nguyễn Văn 001"}, **htmx_headers("search-results"))
+        assert partial.templates[0].name == "records/partials/_record_search_results.html"
+        assert second.code in partial.content.decode()
+        bad = client.get(url, {"received_from": "not-a-date"})
+        assert bad.context["rows"] == []
+        assert client_for(world.outsider).get(url).context["rows"] == []
+    with travel("2025-05-08 09:00"):
+        overdue = client_for(world.specialist).get(url, {"overdue": "true"})
+    assert {row["record"].code for row in overdue.context["rows"]} == {first.code, second.code}
+
+
+def test_record_search_pages_without_counting(world):
+    with travel("2025-04-21 08:00"):
+        received(world, 26)
+        client = client_for(world.leader)
+        url = reverse("records:search")
+        client.get(url)
+        first = client.get(url)
+        second = client.get(url, {"page": 2})
+    assert len(first.context["rows"]) == 25 and first.context["page"].has_next
+    assert len(second.context["rows"]) == 1 and not second.context["page"].has_next
+    assert not any("COUNT(" in q["sql"].upper() for q in _queries(client, url))
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    return captured.captured_queries

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from motcua.records import deadlines
+from motcua.records.filters import RecordFilterSet
 from motcua.records.models import Record, RecordStep
 from motcua.records.selectors import record_list
 from motcua.records.selectors_ui import (
@@ -35,7 +36,7 @@ from motcua.records.selectors_ui import (
     queue_rows,
     queue_steps,
 )
-from motcua.records.ui_filters import QueueFilter, RecordSearchFilter
+from motcua.records.ui_filters import QueueFilter
 from motcua.records.views.common import (
     PAGE_SIZE,
     CappedPaginator,
@@ -188,8 +189,15 @@ def record_search(request: HtmxHttpRequest) -> HttpResponse:
     """Every record in the user's scope, searchable; newest received first. Paginated without
     COUNT(*) (one row fetched beyond the page), so it stays fast on the whole record table."""
     base = record_list(user=request.user)
-    filterset = RecordSearchFilter(request.GET or None, queryset=base)
-    filtered = filterset.qs if filterset.is_bound and filterset.is_valid() else base
+    # Empty fields of the search form mean "any": drop them before the shared filter set sees them.
+    params = request.GET.copy()
+    for key in [k for k, values in params.lists() if not any(v.strip() for v in values)]:
+        del params[key]
+    filterset = RecordFilterSet(params or None, queryset=base)
+    if not filterset.is_bound:
+        filtered = base
+    else:
+        filtered = filterset.qs if filterset.is_valid() else base.none()
     rows_qs = filtered.select_related(
         "agency",
         "procedure_version",
@@ -201,6 +209,7 @@ def record_search(request: HtmxHttpRequest) -> HttpResponse:
     now = timezone.now()
     context = {
         "filter": filterset,
+        "statuses": Status.choices,
         "page": page,
         "rows": [
             {

@@ -391,6 +391,12 @@ def detail_context(
         "now": now,
         "receipt_url": _optional_url("records:receipt_pdf", code) if code else "",
         "control_sheet_url": _optional_url("records:control_sheet_pdf", code) if code else "",
+        "stop_notice_url": _optional_url("records:stop_notice_pdf", code)
+        if code and record.status == Status.STOPPED
+        else "",
+        "refusal_notice_url": _optional_url("records:refusal_notice_pdf", record.pk)
+        if record.status == Status.REFUSED
+        else "",
         "status_is_submitted": record.status == Status.SUBMITTED,
     }
 
