@@ -30,11 +30,11 @@ class ProcedureFilterSet(django_filters.FilterSet):
         model = Procedure
         fields = ["q", "field", "agency", "level", "online_level", "is_active"]
 
-    def filter_q(self, queryset: QuerySet[Procedure], name: str, value: Any) -> QuerySet[Procedure]:
+    def filter_q(self, queryset: QuerySet[Procedure], name: str, value: str) -> QuerySet[Procedure]:
         return selectors.filter_search(queryset, value)
 
     def filter_agency(
-        self, queryset: QuerySet[Procedure], name: str, value: Any
+        self, queryset: QuerySet[Procedure], name: str, value: str
     ) -> QuerySet[Procedure]:
         return selectors.filter_agency(queryset, value)
 

@@ -25,7 +25,3 @@ def ensure_can_manage_catalogue(user: Any) -> None:
         return
     if not can_manage_catalogue(user):
         raise PermissionDenied(_("Only system administrators may change the procedure catalogue."))
-
-
-def can_view_catalogue(user: Any) -> bool:
-    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)

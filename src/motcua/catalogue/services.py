@@ -605,7 +605,7 @@ def catalogue_import(
         "catalogue.imported",
         extra={
             "actor": _actor_id(actor),
-            "created": len(report.created),
+            "procedures_created": len(report.created),
             "drafts": len(report.drafts),
             "published": len(report.published),
             "unchanged": len(report.unchanged),

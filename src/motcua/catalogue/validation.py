@@ -281,13 +281,15 @@ def content_issues(
                 _("%(step)s: the unit code is required.") % {"step": label},
             )
             continue
+        # A step without an agency runs at whichever implementing agency handles the record:
+        # the unit must exist in each of them.
+        agency_codes = [step.agency] if step.agency else list(content.implementing_agencies)
         if step.agency:
-            if check_agency(("steps", index, "agency"), step.agency):
-                _check_unit(add, directory, ("steps", index, "unit"), label, step.agency, step.unit)
-        else:
-            for code in content.implementing_agencies:
-                if directory.get(code) is not None:
-                    _check_unit(add, directory, ("steps", index, "unit"), label, code, step.unit)
+            check_agency(("steps", index, "agency"), step.agency)
+        for code in agency_codes:
+            info = directory.get(code)
+            if info is not None:
+                _check_unit(add, info, ("steps", index, "unit"), label, step.unit)
 
     if for_publish and content.steps and content.duration_value >= 0:
         total = sum((s.budget_hours for s in content.steps), Decimal(0))
@@ -315,20 +317,16 @@ def content_issues(
 
 def _check_unit(
     add: Callable[[tuple[PathPart, ...], str], None],
-    directory: AgencyDirectory,
+    info: AgencyInfo,
     path: tuple[PathPart, ...],
     label: str,
-    agency_code: str,
     unit_code: str,
 ) -> None:
-    info = directory.get(agency_code)
-    if info is None:
-        return
     if unit_code not in info.units:
         add(
             path,
             _("%(step)s: the agency %(agency)s (%(code)s) has no active unit with code “%(unit)s”.")
-            % {"step": label, "agency": info.name, "code": agency_code, "unit": unit_code},
+            % {"step": label, "agency": info.name, "code": info.code, "unit": unit_code},
         )
 
 

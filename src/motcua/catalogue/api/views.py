@@ -20,7 +20,8 @@ from motcua.core.errors import NotFound
 
 
 @extend_schema(
-    tags=["catalogue"], responses={200: ProcedureListSerializer(many=True), 403: ErrorSerializer}
+    tags=["catalogue"],
+    responses={200: ProcedureListSerializer(many=True), 400: ErrorSerializer, 403: ErrorSerializer},
 )
 class ProcedureListView(generics.ListAPIView[Procedure]):
     """Procedures with their current version. Search with ``q`` (code or name); filter by

@@ -196,10 +196,6 @@ class ProcedureVersion(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.procedure.code} v{self.number} ({self.get_status_display()})"
 
-    @property
-    def is_draft(self) -> bool:
-        return self.status == VersionStatus.DRAFT
-
     # ---- immutability guard ---------------------------------------------------------------
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None and not self._state.adding:
@@ -234,8 +230,6 @@ class VersionRow(models.Model):
         return super().delete(*args, **kwargs)
 
     def _ensure_draft(self) -> None:
-        if self.version_id is None:  # type: ignore[attr-defined]
-            return
         status = (
             ProcedureVersion.objects.filter(pk=self.version_id)  # type: ignore[attr-defined]
             .values_list("status", flat=True)

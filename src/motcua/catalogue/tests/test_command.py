@@ -87,3 +87,17 @@ def test_export_json_to_stdout(orgs, demo_file):
     out, _ = run("export", "--format", "json", "--output", "-")
 
     assert len(json.loads(out)["procedures"]) == 20
+
+
+def test_export_xlsx_to_stdout_is_refused(orgs):
+    with pytest.raises(CommandError) as caught:
+        run("export", "--format", "xlsx", "--output", "-")
+
+    assert caught.value.returncode == 2
+
+
+def test_export_to_an_unwritable_place_exits_2(orgs, tmp_path):
+    with pytest.raises(CommandError) as caught:
+        run("export", "--format", "json", "--output", str(tmp_path / "missing" / "out.json"))
+
+    assert caught.value.returncode == 2

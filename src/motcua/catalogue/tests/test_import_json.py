@@ -203,3 +203,24 @@ def test_a_step_without_agency_needs_the_unit_in_every_implementing_agency(orgs,
     errors = errors_of({"procedures": [procedure]}, actor=admin)
 
     assert "Sở Tư pháp" in errors["procedures[0].steps[1].unit"]
+
+
+def test_an_existing_equal_draft_is_published_by_an_import_with_publish(orgs, admin):
+    document = {"procedures": [demo_document()["procedures"][0]]}
+    run_import(document, actor=admin)
+
+    report = run_import(document, actor=admin, publish=True)
+
+    assert report.published == [document["procedures"][0]["code"]] and not report.drafts
+    assert ProcedureVersion.objects.get().status == VersionStatus.PUBLISHED
+
+
+def test_missing_field_code_or_name_is_reported(orgs, admin):
+    first, second = copy.deepcopy(demo_document()["procedures"][:2])
+    first["field_code"] = " "
+    second["field_name"] = ""
+
+    errors = errors_of({"procedures": [first, second]}, actor=admin)
+
+    assert errors["procedures[0].field_code"] == "The field code is required."
+    assert errors["procedures[1].field_name"] == "The field name is required."
