@@ -20,7 +20,10 @@ class ErrorSerializer(serializers.Serializer):
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DomainError):
         body: dict[str, Any] = {"code": exc.code, "message": exc.message}
-        if exc.field:
+        errors = getattr(exc, "errors", None)  # several fields at once (e.g. intake)
+        if isinstance(errors, dict) and errors:
+            body["fields"] = errors
+        elif exc.field:
             body["fields"] = {exc.field: [exc.message]}
         return Response({"error": body}, status=exc.status_code)
     response = drf_exception_handler(exc, context)

@@ -1,0 +1,119 @@
+"""The one filter set for record lists, shared by the API (``GET /api/v1/records/``) and the
+officer pages (NetBox: one django-filter class per list serves both).
+
+It only narrows a queryset that is already scoped to the user (``selectors.record_list``);
+it never widens it. Every filter is a plain column comparison or an indexed lookup, so the
+number of queries does not depend on the number of rows.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+import django_filters
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from motcua.records.models import Channel, Record
+from motcua.records.workflow import OPEN, Status
+
+
+def overdue_q(now: datetime) -> Q:
+    """Open records overdue at ``now``, as ``deadlines.is_overdue``: the appointment has passed;
+    a record paused for a supplement is judged at the instant its clock paused."""
+    return Q(status__in=list(OPEN), due_at__isnull=False) & (
+        Q(paused_at__isnull=True, due_at__lt=now)
+        | Q(paused_at__isnull=False, due_at__lt=F("paused_at"))
+    )
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.get_default_timezone())
+
+
+class RecordFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="filter_search",
+        label=_("Search"),
+        help_text=_(
+            "Part of the record code or of the applicant's name, the applicant's exact ID number, "
+            "or the beginning of the national procedure code."
+        ),
+    )
+    status = django_filters.MultipleChoiceFilter(
+        choices=Status.choices,
+        label=_("Status"),
+        help_text=_("One or more statuses (repeat the parameter)."),
+    )
+    agency = django_filters.CharFilter(
+        field_name="agency__code",
+        label=_("Receiving agency"),
+        help_text=_("Identifier code of the receiving agency, e.g. 000.00.12.H29."),
+    )
+    handling_agency = django_filters.CharFilter(
+        field_name="handling_agency__code",
+        label=_("Settling agency"),
+        help_text=_("Identifier code of the agency that settles the record."),
+    )
+    procedure = django_filters.CharFilter(
+        field_name="procedure_version__procedure__code",
+        label=_("Procedure"),
+        help_text=_("National procedure code, e.g. 1.001612."),
+    )
+    channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("Channel"))
+    received_from = django_filters.DateFilter(
+        method="filter_received_from",
+        label=_("Received from"),
+        help_text=_("First day of receipt (YYYY-MM-DD, local time), inclusive."),
+    )
+    received_to = django_filters.DateFilter(
+        method="filter_received_to",
+        label=_("Received until"),
+        help_text=_("Last day of receipt (YYYY-MM-DD, local time), inclusive."),
+    )
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue",
+        label=_("Overdue"),
+        help_text=_(
+            "true: open records whose appointment has passed (a record waiting for a supplement "
+            "is judged when its clock paused); false: every other record."
+        ),
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=(("received_at", "received_at"), ("due_at", "due_at"), ("code", "code")),
+        label=_("Order by"),
+    )
+
+    class Meta:
+        model = Record
+        fields: list[str] = []
+
+    def filter_search(self, queryset: QuerySet[Record], name: str, value: str) -> QuerySet[Record]:
+        text = " ".join((value or "").split())
+        if not text:
+            return queryset
+        return queryset.filter(
+            Q(code__icontains=text)
+            | Q(applicant_name__icontains=text)
+            | Q(applicant_id_number=text)
+            | Q(procedure_version__procedure__code__startswith=text)
+        )
+
+    def filter_received_from(
+        self, queryset: QuerySet[Record], name: str, value: date
+    ) -> QuerySet[Record]:
+        return queryset.filter(received_at__gte=_local_midnight(value))
+
+    def filter_received_to(
+        self, queryset: QuerySet[Record], name: str, value: date
+    ) -> QuerySet[Record]:
+        return queryset.filter(received_at__lt=_local_midnight(value + timedelta(days=1)))
+
+    def filter_overdue(
+        self, queryset: QuerySet[Record], name: str, value: bool
+    ) -> QuerySet[Record]:
+        if value is None:
+            return queryset
+        condition = overdue_q(timezone.now())
+        return queryset.filter(condition) if value else queryset.exclude(condition)
