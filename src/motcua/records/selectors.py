@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from motcua.core.errors import NotFound
 from motcua.organisations.models import StaffRole
@@ -47,14 +48,14 @@ def record_get(*, user: Any, code: str) -> Record:
         .first()
     )
     if record is None:
-        raise NotFound("Record not found.")
+        raise NotFound(_("Record not found."))
     return record
 
 
 def record_get_by_pk(*, user: Any, pk: int) -> Record:
     record = record_list(user=user).filter(pk=pk).first()
     if record is None:
-        raise NotFound("Record not found.")
+        raise NotFound(_("Record not found."))
     return record
 
 
@@ -82,11 +83,11 @@ def steps_unit_queue(*, user: Any) -> QuerySet[RecordStep]:
 
 def steps_due_soon(*, qs: QuerySet[RecordStep], within: timedelta) -> QuerySet[RecordStep]:
     now = timezone.now()
-    return qs.filter(record__due_at__gt=now, record__due_at__lte=now + within)
+    return qs.filter(record__due_at__gte=now, record__due_at__lte=now + within)
 
 
 def steps_overdue(*, qs: QuerySet[RecordStep]) -> QuerySet[RecordStep]:
-    return qs.filter(record__due_at__lte=timezone.now())
+    return qs.filter(record__due_at__lt=timezone.now())
 
 
 def public_lookup_url(record: Record) -> str:

@@ -49,7 +49,7 @@ def due_soon_until(*, now: datetime) -> datetime:
 def _overdue_q(now: datetime) -> Q:
     """Overdue at ``now``: the appointment has passed; a record paused for a supplement is
     judged at the instant its clock paused (``deadlines.is_overdue``)."""
-    return Q(record__paused_at__isnull=True, record__due_at__lte=now) | Q(
+    return Q(record__paused_at__isnull=True, record__due_at__lt=now) | Q(
         record__paused_at__isnull=False, record__due_at__lt=F("record__paused_at")
     )
 
@@ -73,7 +73,7 @@ def queue_steps(
     if queue == QUEUE_DUE_SOON:
         until = until or due_soon_until(now=now)
         return _my_work(user).filter(
-            record__paused_at__isnull=True, record__due_at__gt=now, record__due_at__lte=until
+            record__paused_at__isnull=True, record__due_at__gte=now, record__due_at__lte=until
         )
     if queue == QUEUE_OVERDUE:
         return _my_work(user).filter(_overdue_q(now))
