@@ -343,7 +343,9 @@ class IntakeForm(forms.Form):
         widget=forms.RadioSelect,
     )
     return_method = forms.ChoiceField(
-        label=_("Result returned"), choices=ReturnMethod.choices, initial=ReturnMethod.DESK
+        label=_("How the result is returned"),
+        choices=ReturnMethod.choices,
+        initial=ReturnMethod.DESK,
     )
     outcome = forms.ChoiceField(
         choices=[
