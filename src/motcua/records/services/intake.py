@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from motcua.catalogue.models import ProcedureVersion
 from motcua.catalogue.selectors import PlannedStep, process_plan, version_current
-from motcua.core.errors import Conflict, ValidationFailed
+from motcua.core.errors import Conflict, PermissionDenied, ValidationFailed
 from motcua.core.memo import memo
 from motcua.organisations.models import Agency
 from motcua.organisations.selectors import calendar_for
@@ -441,7 +441,16 @@ def record_submit_online(
     submitted_at: datetime | None = None,
     handling_agency: Agency | None = None,
 ) -> Record:
-    """An online submission (national portal / provincial hub): status 1 until the desk receives it."""
+    """An online submission (national portal / provincial hub): status 1 until the desk receives it.
+
+    ``actor`` is the integration account that posts it (staff accounts; machine clients come
+    with the integration work) or a reception officer of the agency; ``None`` for internal calls."""
+    if actor is not None and not (
+        getattr(actor, "is_staff", False)
+        or getattr(actor, "is_superuser", False)
+        or permissions.can_receive(actor, agency.pk)
+    ):
+        raise PermissionDenied(_("This account may not submit records on behalf of the portal."))
     errors = _Errors()
     applicant = validate_applicant(applicant, errors)
     version = _current_version(procedure, errors)

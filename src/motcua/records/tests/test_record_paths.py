@@ -494,3 +494,17 @@ def test_step_due_instants_follow_budgets(world):
         record = receive(world)
     # 24 working hours from Mon 08:00: Mon 7.5h, Tue 8h, Wed 8h (23.5h), then Thu 07:30 + 0.5h.
     assert record.current_step.due_at == at("2025-04-24 08:00")
+
+
+def test_only_integration_accounts_or_the_desk_submit_online(world):
+    with pytest.raises(PermissionDenied):
+        services.record_submit_online(
+            actor=world.specialist,
+            source="dvcqg",
+            external_code="G22.99-250419-0009",
+            agency=world.justice,
+            procedure=world.pause_procedure,
+            applicant=applicant(),
+            components=[],
+        )
+    assert Record.objects.count() == 0
