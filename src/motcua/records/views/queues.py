@@ -97,7 +97,7 @@ def queue_row(step: RecordStep, *, now: datetime, until: datetime) -> QueueRow:
         and not paused
         and record.due_at is not None
         and record.due_at <= until,
-        step_overdue=step.due_at is not None and step.due_at <= now,
+        step_overdue=step.due_at is not None and now > step.due_at,
         inter_agency=step.agency_id not in (record.agency_id, record.handling_agency_id),
         supplement_waiting=record.status == Status.SUPPLEMENT_REQUESTED,
         supplemented=record.supplement_count > 0 and record.status != Status.SUPPLEMENT_REQUESTED,
