@@ -113,10 +113,20 @@ def ensure_can_extend(user: Any, record: Record) -> None:
 
 
 def can_mark_ready(user: Any, record: Record) -> bool:
-    step = record.current_step
-    if step is not None and can_work_step(user, step):
+    """The receiving desk, an officer of the unit holding the record's current step (after
+    approval: usually the settling agency's desk), its assignee, or a leader of its agency."""
+    if can_receive(user, record.agency_id):
         return True
-    return can_receive(user, record.agency_id)
+    step = record.current_step
+    if step is None:
+        return False
+    if step.assignee_id == getattr(user, "pk", None):
+        return True
+    if step.state == RecordStep.State.ACTIVE and has_role(
+        user, agency_id=step.agency_id, roles=PROCESSORS, unit_id=step.unit_id
+    ):
+        return True
+    return has_role(user, agency_id=step.agency_id, roles=LEADERS)
 
 
 def ensure_can_mark_ready(user: Any, record: Record) -> None:

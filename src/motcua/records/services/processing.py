@@ -523,14 +523,23 @@ def record_approve(
     record.status = ensure_action(Action.APPROVE, record.status)
     at = now()
     _finish_step(step, actor=actor, at=at)
-    record.save(update_fields=["status", "updated_at"])
+    # The result goes on to the next step of the process (usually the desk that returns it).
+    following = [p for p in plan_for(record) if p.order > step.order]
+    next_step = (
+        activate_step(record, template=following[0], at=at, assignee=None) if following else None
+    )
+    if next_step is not None:
+        record.current_step = next_step
+    record.save(update_fields=["status", "current_step", "updated_at"])
     _emit(
         record,
         kind=EventKind.APPROVED,
         actor=actor,
         at=at,
         from_status=previous,
-        step=step,
+        step=next_step or step,
+        from_unit_id=step.unit_id,
+        to_unit_id=next_step.unit_id if next_step else None,
         note=note.strip(),
     )
     return record
@@ -539,23 +548,15 @@ def record_approve(
 @transaction.atomic
 def record_mark_result_ready(*, actor: Any, record: Record, result_summary: str = "") -> Record:
     record = lock(record)
-    step = record.current_step
-    allowed = permissions.can_receive(actor, record.agency_id) or (
-        step is not None
-        and (
-            step.assignee_id == getattr(actor, "pk", None)
-            or permissions.has_role(actor, agency_id=step.agency_id, roles=permissions.LEADERS)
-        )
-    )
-    if not allowed:
-        raise PermissionDenied(
-            _("Only the officer handling the record or the desk can mark the result ready.")
-        )
+    permissions.ensure_can_mark_ready(actor, record)
     previous = record.status
     record.status = ensure_action(Action.MARK_RESULT_READY, record.status)
     at = now()
     record.result_summary = (result_summary or "").strip()
     _finish(record, at=at)
+    step = record.current_step
+    if step is not None and step.state == RecordStep.State.ACTIVE:
+        _finish_step(step, actor=actor, at=at)
     _close_open_steps(record, actor=actor, at=at)
     record.save()
     _emit(

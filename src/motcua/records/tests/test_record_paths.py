@@ -1,7 +1,6 @@
 """End-to-end paths through the services: one event per move, the national code at each
 point and the timeliness result."""
 
-
 import pytest
 
 from motcua.core.errors import Conflict, PermissionDenied, ValidationFailed
@@ -508,3 +507,74 @@ def test_only_integration_accounts_or_the_desk_submit_online(world):
             components=[],
         )
     assert Record.objects.count() == 0
+
+
+def test_after_approval_the_result_goes_to_the_desk_step(world):
+    from decimal import Decimal
+
+    from motcua.catalogue import services as catalogue
+    from motcua.catalogue.content import ComponentContent, StepContent, VersionContent
+    from motcua.catalogue.models import Field
+    from motcua.organisations.models import Role
+
+    procedure = catalogue.procedure_create(
+        actor=world.admin, code="1.000123", name="Có bước trả kết quả", field=Field.objects.first()
+    )
+    content = VersionContent(
+        name="Có bước trả kết quả",
+        implementing_agencies=(world.justice.code,),
+        duration_value=Decimal(3),
+        components=(ComponentContent("TK", "Tờ khai", "original", 1, True),),
+        steps=(
+            StepContent(
+                "Tiếp nhận", "MC", Role.RECEPTION, Decimal(2), "Đã tiếp nhận", world.justice.code
+            ),
+            StepContent(
+                "Thẩm định",
+                "LLTP",
+                Role.SPECIALIST,
+                Decimal(12),
+                "Đang thẩm định",
+                world.justice.code,
+            ),
+            StepContent(
+                "Phê duyệt",
+                "LD",
+                Role.AGENCY_LEADER,
+                Decimal(6),
+                "Đang phê duyệt",
+                world.justice.code,
+            ),
+            StepContent(
+                "Trả kết quả",
+                "MC",
+                Role.RECEPTION,
+                Decimal(4),
+                "Chờ trả kết quả",
+                world.justice.code,
+            ),
+        ),
+    )
+    version = catalogue.version_create_draft(
+        actor=world.admin, procedure=procedure, content=content
+    )
+    catalogue.version_publish(
+        actor=world.admin, version=version, effective_from=at("2020-01-01 00:00")
+    )
+    with travel("2025-04-21 08:00"):
+        record = receive(world, procedure)
+        services.step_claim(actor=world.specialist, record=record)
+        services.step_forward(actor=world.specialist, record=record, assignee=world.leader)
+        _r, record = moved(
+            record, services.record_approve, kind="record.approved", code=4, actor=world.leader
+        )
+    assert record.current_step.unit == world.desk and record.current_step.order == 4
+    assert record.current_step.state == RecordStep.State.ACTIVE
+    assert record.events.get(kind="record.approved").to_unit == world.desk
+    with pytest.raises(PermissionDenied):
+        services.record_mark_result_ready(actor=world.police_officer, record=record)
+    with travel("2025-04-21 10:00"):
+        record = services.record_mark_result_ready(actor=world.reception, record=record)
+    desk_step = record.steps.get(order=4)
+    assert desk_step.state == RecordStep.State.DONE and desk_step.finished_by == world.reception
+    assert record.status == Status.RESULT_READY and record.timeliness == "early"
