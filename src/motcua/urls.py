@@ -2,10 +2,10 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-api_v1 = [
+api_v1: list[URLPattern | URLResolver] = [
     path("calendar/", include("motcua.organisations.api.urls")),
     path("catalogue/", include("motcua.catalogue.api.urls")),
     path("records/", include("motcua.records.api.urls")),
