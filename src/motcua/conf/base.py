@@ -91,7 +91,9 @@ TEMPLATES = [
 
 # DATABASE_URL: e.g. postgres://motcua:secret@127.0.0.1:5432/motcua; default: SQLite in VAR_DIR.
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'motcua.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))}
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server and the worker share the file; IMMEDIATE takes the write lock at
     # BEGIN so that concurrent writers wait (up to `timeout`) instead of failing mid-transaction.
@@ -104,7 +106,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -202,7 +207,9 @@ MOTCUA_TIMELINESS_AGAINST = env_str("MOTCUA_TIMELINESS_AGAINST", "original")
 # MOTCUA_DEFAULT_CUTOFF: same-day cut-off used when a procedure asks for one (Decree 23/2015 art. 21).
 MOTCUA_DEFAULT_CUTOFF = env_str("MOTCUA_DEFAULT_CUTOFF", "15:00")
 # MOTCUA_RECORD_CODE_FORMAT: record code layout (Circular 01/2018 art. 19, domain.md §1.3).
-MOTCUA_RECORD_CODE_FORMAT = env_str("MOTCUA_RECORD_CODE_FORMAT", "{agency_code}-{date:%y%m%d}-{seq:04d}")
+MOTCUA_RECORD_CODE_FORMAT = env_str(
+    "MOTCUA_RECORD_CODE_FORMAT", "{agency_code}-{date:%y%m%d}-{seq:04d}"
+)
 # MOTCUA_PUBLIC_BASE_URL: absolute base for links printed on paper (receipt QR codes).
 MOTCUA_PUBLIC_BASE_URL = env_str("MOTCUA_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 # MOTCUA_PDF_FONT: a TTF with Vietnamese glyphs; default: searched among the system fonts.

@@ -5,4 +5,7 @@ from django.http import HttpRequest
 
 
 def motcua(request: HttpRequest) -> dict[str, Any]:
-    return {"MOTCUA_PROVINCE_NAME": settings.MOTCUA_PROVINCE_NAME, "MOTCUA_DEMO": settings.MOTCUA_DEMO_DATA}
+    return {
+        "MOTCUA_PROVINCE_NAME": settings.MOTCUA_PROVINCE_NAME,
+        "MOTCUA_DEMO": settings.MOTCUA_DEMO_DATA,
+    }

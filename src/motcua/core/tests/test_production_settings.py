@@ -12,7 +12,9 @@ GOOD_KEY = "k" * 64
 
 
 def run_check(tmp_path, **env):
-    base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "MOTCUA_DEMO_DATA"}}
+    base = {
+        k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "MOTCUA_DEMO_DATA"}
+    }
     base.update(
         DJANGO_SETTINGS_MODULE="motcua.conf.production",
         MOTCUA_VAR_DIR=str(tmp_path),

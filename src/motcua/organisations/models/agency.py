@@ -25,7 +25,12 @@ class AdministrativeUnit(TimeStampedModel):
     name = models.CharField(_("name"), max_length=200)
     level = models.CharField(_("level"), max_length=20, choices=Level.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
@@ -72,10 +77,18 @@ class Agency(TimeStampedModel):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     level = models.CharField(_("level"), max_length=20, choices=Level.choices)
     administrative_unit = models.ForeignKey(
-        AdministrativeUnit, verbose_name=_("administrative unit"), on_delete=models.PROTECT, related_name="agencies"
+        AdministrativeUnit,
+        verbose_name=_("administrative unit"),
+        on_delete=models.PROTECT,
+        related_name="agencies",
     )
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent agency"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("parent agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     address = models.CharField(_("address"), max_length=255, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
@@ -115,7 +128,9 @@ class Agency(TimeStampedModel):
 class OrgUnit(TimeStampedModel):
     """A unit inside an agency (phòng, bộ phận); the one-stop desk is a unit too."""
 
-    agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="units")
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="units"
+    )
     code = models.CharField(_("code"), max_length=50)
     name = models.CharField(_("name"), max_length=255)
     is_one_stop_desk = models.BooleanField(_("one-stop desk"), default=False)
@@ -125,7 +140,9 @@ class OrgUnit(TimeStampedModel):
         verbose_name = _("unit")
         verbose_name_plural = _("units")
         ordering = ["agency__name", "name"]
-        constraints = [models.UniqueConstraint(fields=["agency", "code"], name="orgunit_code_per_agency")]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "code"], name="orgunit_code_per_agency")
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.agency})"

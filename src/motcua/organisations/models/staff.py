@@ -18,10 +18,16 @@ class StaffRole(TimeStampedModel):
     """A role granted to a user in an agency, optionally inside one of its units."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="staff_roles"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="staff_roles",
     )
     agency = models.ForeignKey(
-        "organisations.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="staff_roles"
+        "organisations.Agency",
+        verbose_name=_("agency"),
+        on_delete=models.PROTECT,
+        related_name="staff_roles",
     )
     unit = models.ForeignKey(
         "organisations.OrgUnit",
@@ -37,7 +43,9 @@ class StaffRole(TimeStampedModel):
         verbose_name = _("staff role")
         verbose_name_plural = _("staff roles")
         constraints = [
-            models.UniqueConstraint(fields=["user", "agency", "unit", "role"], name="staffrole_unique"),
+            models.UniqueConstraint(
+                fields=["user", "agency", "unit", "role"], name="staffrole_unique"
+            ),
         ]
         indexes = [models.Index(fields=["agency", "role"])]
 
