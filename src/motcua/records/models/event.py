@@ -39,6 +39,9 @@ class RecordEvent(models.Model):
     national_code = models.PositiveSmallIntegerField(_("national status code"))
     due_before = models.DateTimeField(_("due before"), null=True, blank=True)
     due_after = models.DateTimeField(_("due after"), null=True, blank=True)
+    # The clock's own due instant after this move (extensions do not move it): with ``at`` and
+    # ``to_status`` it lets reports classify a record "as of" any instant without replaying.
+    statutory_due_after = models.DateTimeField(_("statutory due after"), null=True, blank=True)
     step = models.ForeignKey(
         "records.RecordStep", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

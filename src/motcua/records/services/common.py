@@ -85,6 +85,7 @@ def add_event(
         national_code=national_code(record.status),
         due_before=due_before,
         due_after=record.due_at,
+        statutory_due_after=record.statutory_due_at,
         step=step,
         from_unit_id=from_unit_id,
         to_unit_id=to_unit_id,
