@@ -24,6 +24,7 @@ run: $(STAMP)
 
 ## make test: install dev dependencies and run the whole suite (SQLite unless DATABASE_URL is set).
 test: $(STAMP)
+	tools/ensure-chromium
 	DJANGO_SETTINGS_MODULE=motcua.conf.test $(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS)
 
 migrate: $(STAMP)
