@@ -99,3 +99,27 @@ def public_lookup_url(record: Record) -> str:
 
     base = settings.MOTCUA_PUBLIC_BASE_URL.rstrip("/")
     return f"{base}/tra-cuu/{quote(record.code or '')}?{urlencode({'k': record.lookup_secret})}"
+
+
+# ---- unscoped reads for the citizen pages and public aggregates ---------------------------------
+# The citizen's lookup is authorised by the record's secret (or the applicant's digits), checked
+# by the caller (motcua.public) with hmac.compare_digest; these reads are never exposed directly.
+def record_get_public(*, code: str) -> Record | None:
+    """The record with ``code`` and what its public page shows (procedure, agencies), or None."""
+    return (
+        Record.objects.select_related(
+            "agency",
+            "handling_agency",
+            "procedure_version__procedure",
+            "current_step__unit__agency",
+        )
+        .filter(code=code)
+        .exclude(code__isnull=True)
+        .first()
+    )
+
+
+def records_all() -> QuerySet[Record]:
+    """Every received record, unscoped: for aggregate figures only (public transparency page,
+    satisfaction reports that filter by agency themselves). Never list rows from it publicly."""
+    return Record.objects.filter(received_at__isnull=False)
