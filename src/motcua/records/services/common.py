@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.core.errors import Conflict, NotFound
+from motcua.core.hooks import RECORD_EVENT_ADDED, hook_call
 from motcua.organisations.calendar import CountingMode, DurationUnit, WorkingCalendar
 from motcua.organisations.models import Agency
 from motcua.organisations.selectors import calendar_for
@@ -75,7 +76,7 @@ def add_event(
     note: str = "",
     payload: dict[str, Any] | None = None,
 ) -> RecordEvent:
-    return RecordEvent.objects.create(
+    event = RecordEvent.objects.create(
         record=record,
         kind=kind,
         at=at,
@@ -92,6 +93,9 @@ def add_event(
         note=note,
         payload=payload or {},
     )
+    # Higher apps (the exchange outbox) write their rows in this same transaction.
+    hook_call(RECORD_EVENT_ADDED, event=event)
+    return event
 
 
 def next_sequence(*, agency_id: int, counter: str) -> int:

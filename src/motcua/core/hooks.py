@@ -1,0 +1,40 @@
+"""Named hooks: how a lower app tells a higher one that something happened, without importing it.
+
+A lower app calls ``hook_call(NAME, **kwargs)`` at the point where something happened (inside its
+transaction); a higher app registers a function for that name in its ``AppConfig.ready()``::
+
+    hook_register(RECORD_EVENT_ADDED, outbox.on_record_event)
+
+Functions run synchronously, in registration order, inside the caller's transaction: whatever
+they write commits or rolls back with the caller's change, and an exception aborts the change.
+Keep them short (insert rows, enqueue tasks); anything that leaves the database belongs in a
+task or a worker that reads those rows later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+# records.services.common.add_event, after the RecordEvent row is written: ``event=RecordEvent``.
+RECORD_EVENT_ADDED = "record.event_added"
+
+_hooks: dict[str, list[Callable[..., Any]]] = {}
+
+
+def hook_register(name: str, func: Callable[..., Any]) -> None:
+    """Register ``func`` for ``name`` (once: registering the same function again is a no-op)."""
+    funcs = _hooks.setdefault(name, [])
+    if func not in funcs:
+        funcs.append(func)
+
+
+def hook_unregister(name: str, func: Callable[..., Any]) -> None:
+    funcs = _hooks.get(name, [])
+    if func in funcs:
+        funcs.remove(func)
+
+
+def hook_call(name: str, **kwargs: Any) -> None:
+    for func in list(_hooks.get(name, ())):
+        func(**kwargs)
