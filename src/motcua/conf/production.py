@@ -7,6 +7,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from motcua.conf.base import *  # noqa: F403
 from motcua.conf.base import DEBUG, DEFAULT_SECRET_KEY, MOTCUA_DEMO_DATA, SECRET_KEY
+from motcua.conf.base import DEMO_KEY_ENCRYPTION_KEY, MOTCUA_KEY_ENCRYPTION_KEY
 from motcua.conf.env import env_bool, env_int
 
 if DEBUG:
@@ -18,6 +19,12 @@ if SECRET_KEY == DEFAULT_SECRET_KEY or len(SECRET_KEY) < 50:
     )
 if MOTCUA_DEMO_DATA:
     raise ImproperlyConfigured("MOTCUA_DEMO_DATA must be off in production.")
+# The published demo key-encryption key is never used here: without MOTCUA_KEY_ENCRYPTION_KEY the
+# site starts, but storing or using a signing key is refused with a message naming the variable.
+if MOTCUA_KEY_ENCRYPTION_KEY == DEMO_KEY_ENCRYPTION_KEY:
+    MOTCUA_KEY_ENCRYPTION_KEY = ""
+elif len(MOTCUA_KEY_ENCRYPTION_KEY) < 32:
+    raise ImproperlyConfigured("MOTCUA_KEY_ENCRYPTION_KEY must be at least 32 characters long.")
 
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
