@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "motcua.organisations",
     "motcua.catalogue",
     "motcua.records",
+    "motcua.evaluation",
+    "motcua.public",
 ]
 
 MIDDLEWARE = [
@@ -222,3 +224,23 @@ MOTCUA_PROVINCE_NAME = env_str("MOTCUA_PROVINCE_NAME", "Tỉnh Minh Họa")
 MOTCUA_DUE_SOON_WORKING_HOURS = env_int("MOTCUA_DUE_SOON_WORKING_HOURS", 16)
 # MOTCUA_UPLOAD_MAX_MB: largest scanned document accepted at the desk (PDF, JPEG or PNG), in MB.
 MOTCUA_UPLOAD_MAX_MB = env_int("MOTCUA_UPLOAD_MAX_MB", 20)
+
+# ---- citizen pages and satisfaction evaluation (docs/citizen.md) -------------------------------
+# MOTCUA_LOOKUP_LIMIT_PER_IP / _PER_CODE: lookup and evaluation attempts allowed per client IP and
+# per record code in each window of MOTCUA_LOOKUP_WINDOW_SECONDS; above them the page answers
+# HTTP 429. Counted in the database (shared by every process).
+MOTCUA_LOOKUP_LIMIT_PER_IP = env_int("MOTCUA_LOOKUP_LIMIT_PER_IP", 60)
+MOTCUA_LOOKUP_LIMIT_PER_CODE = env_int("MOTCUA_LOOKUP_LIMIT_PER_CODE", 20)
+MOTCUA_LOOKUP_WINDOW_SECONDS = env_int("MOTCUA_LOOKUP_WINDOW_SECONDS", 600)
+# MOTCUA_CLIENT_IP_HEADER: the request header (WSGI name, e.g. HTTP_X_REAL_IP) in which a trusted
+# reverse proxy passes the client's address; empty = the connection's address (REMOTE_ADDR).
+MOTCUA_CLIENT_IP_HEADER = env_str("MOTCUA_CLIENT_IP_HEADER", "")
+# MOTCUA_EVALUATION_EDIT_DAYS: days during which the applicant may change an evaluation.
+MOTCUA_EVALUATION_EDIT_DAYS = env_int("MOTCUA_EVALUATION_EDIT_DAYS", 7)
+# MOTCUA_EVALUATION_BANDS: rating bands of the total (0-18), highest first; below all = poor.
+# The edge at 15 is unconfirmed [M] (domain.md §5.1): by default 15 itself is "good".
+MOTCUA_EVALUATION_BANDS = env_str(
+    "MOTCUA_EVALUATION_BANDS", "excellent>15,good>=12,fair>=9,average>=6"
+)
+# MOTCUA_EVALUATION_LOW_SCORE: totals below this (or "dissatisfied") are listed for follow-up.
+MOTCUA_EVALUATION_LOW_SCORE = env_int("MOTCUA_EVALUATION_LOW_SCORE", 9)

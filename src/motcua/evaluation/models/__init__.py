@@ -1,0 +1,3 @@
+from motcua.evaluation.models.evaluation import EvaluationChannel, Evaluation
+
+__all__ = ["Evaluation", "EvaluationChannel"]
