@@ -11,7 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from motcua.conf.env import env_bool, env_int, env_list, env_str
+from motcua.conf.env import env_bool, env_float, env_int, env_list, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
@@ -51,9 +51,12 @@ INSTALLED_APPS = [
     "motcua.core",
     "motcua.organisations",
     "motcua.catalogue",
+    "motcua.documents",
     "motcua.records",
     "motcua.evaluation",
     "motcua.public",
+    "motcua.reporting",
+    "motcua.exchange",
 ]
 
 MIDDLEWARE = [
@@ -224,6 +227,57 @@ MOTCUA_PROVINCE_NAME = env_str("MOTCUA_PROVINCE_NAME", "Tỉnh Minh Họa")
 MOTCUA_DUE_SOON_WORKING_HOURS = env_int("MOTCUA_DUE_SOON_WORKING_HOURS", 16)
 # MOTCUA_UPLOAD_MAX_MB: largest scanned document accepted at the desk (PDF, JPEG or PNG), in MB.
 MOTCUA_UPLOAD_MAX_MB = env_int("MOTCUA_UPLOAD_MAX_MB", 20)
+
+# ---- exchange: the outbox and its subscribers (docs/exchange.md) ------------------------------
+# MOTCUA_OUTBOX_MAX_ATTEMPTS: attempts before a delivery is dead-lettered (resend from the admin).
+MOTCUA_OUTBOX_MAX_ATTEMPTS = env_int("MOTCUA_OUTBOX_MAX_ATTEMPTS", 15)
+# MOTCUA_OUTBOX_RETRY_BASE_SECONDS / _MAX_SECONDS: exponential backoff after a failed attempt:
+# base * 2^(attempts-1), capped at max (plus up to 10 % jitter). 15 attempts at 10 s / 1 h cover
+# about 10 hours of receiver downtime.
+MOTCUA_OUTBOX_RETRY_BASE_SECONDS = env_float("MOTCUA_OUTBOX_RETRY_BASE_SECONDS", 10.0)
+MOTCUA_OUTBOX_RETRY_MAX_SECONDS = env_float("MOTCUA_OUTBOX_RETRY_MAX_SECONDS", 3600.0)
+# MOTCUA_OUTBOX_BATCH_SIZE: deliveries a worker claims per round trip.
+MOTCUA_OUTBOX_BATCH_SIZE = env_int("MOTCUA_OUTBOX_BATCH_SIZE", 50)
+# MOTCUA_OUTBOX_LEASE_SECONDS: how long a claimed batch belongs to its worker; a worker that dies
+# (SIGKILL, lost machine) loses its claim after this and another worker retries the deliveries.
+MOTCUA_OUTBOX_LEASE_SECONDS = env_float("MOTCUA_OUTBOX_LEASE_SECONDS", 120.0)
+# MOTCUA_OUTBOX_HTTP_TIMEOUT_SECONDS: connect/read timeout of one delivery (must be well below
+# the lease: a worker starts a delivery only if it can time out before its lease ends).
+MOTCUA_OUTBOX_HTTP_TIMEOUT_SECONDS = env_float("MOTCUA_OUTBOX_HTTP_TIMEOUT_SECONDS", 10.0)
+# MOTCUA_OUTBOX_POLL_SECONDS: how long an idle worker sleeps before looking for work again.
+MOTCUA_OUTBOX_POLL_SECONDS = env_float("MOTCUA_OUTBOX_POLL_SECONDS", 1.0)
+# MOTCUA_OUTBOX_LAG_ALERT_MINUTES: warn on the work desk and the reconciliation page when a
+# subscriber's oldest undelivered event is older than this.
+MOTCUA_OUTBOX_LAG_ALERT_MINUTES = env_int("MOTCUA_OUTBOX_LAG_ALERT_MINUTES", 30)
+
+# ---- documents: electronic results, signatures, digitised documents (docs/signatures.md) ------
+# MOTCUA_KEY_ENCRYPTION_KEY: the key that encrypts the stored signing keys (PKCS#12) at rest; at
+# least 32 characters, never committed. The default below is a published demo value: production
+# settings never use it (without a real key, signing with stored keys is refused).
+DEMO_KEY_ENCRYPTION_KEY = "motcua-DEMO-ONLY-key-encryption-key-published-in-the-source"
+MOTCUA_KEY_ENCRYPTION_KEY = env_str("MOTCUA_KEY_ENCRYPTION_KEY", DEMO_KEY_ENCRYPTION_KEY)
+# MOTCUA_TRUST_ROOTS: comma-separated PEM files of the root CAs verification trusts (the national
+# root CA in production). With MOTCUA_DEMO_DATA on, the demo CA is trusted too.
+MOTCUA_TRUST_ROOTS = env_list("MOTCUA_TRUST_ROOTS", [])
+# MOTCUA_TSA_URL: RFC 3161 timestamp server; when set, signatures are PAdES B-T, otherwise B-B.
+MOTCUA_TSA_URL = env_str("MOTCUA_TSA_URL", "")
+# MOTCUA_SIGNING_BACKEND: "pkcs12" (keys stored encrypted in the database) or "pkcs11" (a USB
+# token or HSM through MOTCUA_PKCS11_MODULE, MOTCUA_PKCS11_TOKEN_LABEL and MOTCUA_PKCS11_PIN).
+MOTCUA_SIGNING_BACKEND = env_str("MOTCUA_SIGNING_BACKEND", "pkcs12")
+MOTCUA_PKCS11_MODULE = env_str("MOTCUA_PKCS11_MODULE", "")
+MOTCUA_PKCS11_TOKEN_LABEL = env_str("MOTCUA_PKCS11_TOKEN_LABEL", "")
+MOTCUA_PKCS11_PIN = env_str("MOTCUA_PKCS11_PIN", "")
+# MOTCUA_STORAGE: where results and digitised documents are stored: "local" (MEDIA_ROOT/documents)
+# or "s3" (S3-compatible object storage: MOTCUA_S3_BUCKET, MOTCUA_S3_ENDPOINT_URL,
+# MOTCUA_S3_REGION, MOTCUA_S3_ACCESS_KEY, MOTCUA_S3_SECRET_KEY).
+MOTCUA_STORAGE = env_str("MOTCUA_STORAGE", "local")
+MOTCUA_S3_BUCKET = env_str("MOTCUA_S3_BUCKET", "")
+MOTCUA_S3_ENDPOINT_URL = env_str("MOTCUA_S3_ENDPOINT_URL", "")
+MOTCUA_S3_REGION = env_str("MOTCUA_S3_REGION", "us-east-1")
+MOTCUA_S3_ACCESS_KEY = env_str("MOTCUA_S3_ACCESS_KEY", "")
+MOTCUA_S3_SECRET_KEY = env_str("MOTCUA_S3_SECRET_KEY", "")
+# MOTCUA_VERIFY_MAX_MB: largest PDF the public verification page accepts, in MB.
+MOTCUA_VERIFY_MAX_MB = env_int("MOTCUA_VERIFY_MAX_MB", 10)
 
 # ---- citizen pages and satisfaction evaluation (docs/citizen.md) -------------------------------
 # MOTCUA_LOOKUP_LIMIT_PER_IP / _PER_CODE: lookup and evaluation attempts allowed per client IP and
