@@ -38,3 +38,16 @@ def hook_unregister(name: str, func: Callable[..., Any]) -> None:
 def hook_call(name: str, **kwargs: Any) -> None:
     for func in list(_hooks.get(name, ())):
         func(**kwargs)
+
+
+def hook_collect(name: str, **kwargs: Any) -> list[Any]:
+    """Call every function of ``name`` and return their answers flattened (a function returns a
+    list of items, e.g. alerts for the work desk)."""
+    items: list[Any] = []
+    for func in list(_hooks.get(name, ())):
+        items.extend(func(**kwargs) or ())
+    return items
+
+
+# core.views.home, for the work desk's alerts: ``request=HttpRequest`` → list of HomeAlert.
+HOME_ALERTS = "home.alerts"

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from motcua.core.hooks import HOME_ALERTS, hook_collect
 from motcua.core.nav import nav_for, request_staff_roles
 
 
@@ -61,6 +62,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "shortcuts": shortcuts,
         "today": _today(first_agency),
         "calendar_agency": first_agency,
+        # Health warnings other apps contribute (e.g. late event deliveries), see core.hooks.
+        "alerts": hook_collect(HOME_ALERTS, request=request),
     }
     return render(request, "core/home.html", context)
 

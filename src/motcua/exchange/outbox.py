@@ -1,0 +1,100 @@
+"""Writing the outbox: called through core.hooks inside the transaction of every record move."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from motcua.exchange.kinds import get_kind
+from motcua.exchange.models import Delivery, OutboxEvent, Subscriber
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def event_body(outbox_event_id: str, event: Any, *, created_at: Any) -> str:
+    """The webhook body: no personal data, only what a receiver needs to react and to fetch
+    more through the API (record code, status, agency and procedure codes, deadlines)."""
+    record = event.record
+    version = record.procedure_version
+    document = {
+        "id": outbox_event_id,
+        "type": event.kind,
+        "occurred_at": _iso(event.at),
+        "created_at": _iso(created_at),
+        "sequence": event.pk,
+        "record": {
+            "id": record.pk,
+            "code": record.code,
+            "portal_code": record.external_code or None,
+            "agency": record.agency.code,
+            "procedure": version.procedure.code,
+            "procedure_version": version.number,
+            "channel": record.channel,
+            "status": record.status,
+            "national_code": event.national_code,
+            "received_at": _iso(record.received_at),
+            "due_at": _iso(record.due_at),
+            "finished_at": _iso(record.finished_at),
+        },
+        "change": {
+            "from_status": event.from_status or None,
+            "to_status": event.to_status,
+            "due_before": _iso(event.due_before),
+            "due_after": _iso(event.due_after),
+            "from_unit": event.from_unit_id,
+            "to_unit": event.to_unit_id,
+        },
+    }
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def subscribers_for(event: Any) -> list[Subscriber]:
+    record = event.record
+    agencies = {record.agency_id, record.handling_agency_id}
+    candidates = (
+        Subscriber.objects.filter(is_active=True)
+        .filter(Q(agencies__isnull=True) | Q(agencies__in=agencies))
+        .distinct()
+        .order_by("pk")
+    )
+    chosen = []
+    for subscriber in candidates:
+        kind = get_kind(subscriber.kind)
+        if kind is not None and kind.wants(subscriber, event):
+            chosen.append(subscriber)
+    return chosen
+
+
+def on_record_event(*, event: Any) -> OutboxEvent:
+    """The core.hooks RECORD_EVENT_ADDED handler: one OutboxEvent, one Delivery per subscriber."""
+    import uuid
+
+    now = timezone.now()
+    event_id = uuid.uuid4()
+    outbox_event = OutboxEvent.objects.create(
+        event_id=event_id,
+        record_event=event,
+        record_id=event.record_id,
+        kind=event.kind,
+        occurred_at=event.at,
+        created_at=now,
+        body=event_body(str(event_id), event, created_at=now),
+    )
+    subscribers = subscribers_for(event)
+    if subscribers:
+        Delivery.objects.bulk_create(
+            Delivery(
+                subscriber=subscriber,
+                event=outbox_event,
+                record_id=event.record_id,
+                next_attempt_at=now,
+                created_at=now,
+            )
+            for subscriber in subscribers
+        )
+    return outbox_event
