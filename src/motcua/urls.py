@@ -9,6 +9,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("calendar/", include("motcua.organisations.api.urls")),
     path("catalogue/", include("motcua.catalogue.api.urls")),
     path("records/", include("motcua.records.api.urls")),
+    path("reports/", include("motcua.reporting.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]
@@ -20,6 +21,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("records/", include("motcua.records.urls")),
+    path("reports/", include("motcua.reporting.urls")),
     path("", include("motcua.core.urls")),
 ]
 

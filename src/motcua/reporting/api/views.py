@@ -1,0 +1,81 @@
+"""``GET /api/v1/reports/settlement``: the settlement report as JSON (the files are on the
+report page: ``/reports/settlement/export.<csv|xlsx|pdf>``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from motcua.core.api import ErrorSerializer
+from motcua.reporting.settlement import (
+    GROUP_BY,
+    group_by_parse,
+    period_parse,
+    report_scope,
+    settlement_report,
+)
+
+
+class SettlementCountsSerializer(serializers.Serializer):
+    """The 11 counted columns (3-13 of the form); names as in ``settlement.COLUMNS``."""
+
+    received_total = serializers.IntegerField()
+    received_online = serializers.IntegerField()
+    received_direct_postal = serializers.IntegerField()
+    carried_over = serializers.IntegerField()
+    settled_total = serializers.IntegerField()
+    settled_early = serializers.IntegerField()
+    settled_on_time = serializers.IntegerField()
+    settled_late = serializers.IntegerField()
+    in_progress_total = serializers.IntegerField()
+    in_progress_on_time = serializers.IntegerField()
+    in_progress_overdue = serializers.IntegerField()
+
+
+class SettlementRowSerializer(SettlementCountsSerializer):
+    agency_code = serializers.CharField(required=False)
+    agency_name = serializers.CharField(required=False)
+    agency_level = serializers.CharField(required=False)
+    field_code = serializers.CharField(required=False)
+    field_name = serializers.CharField(required=False)  # type: ignore[assignment]
+    procedure_code = serializers.CharField(required=False)
+    procedure_name = serializers.CharField(required=False)
+
+
+class SettlementReportSerializer(serializers.Serializer):
+    rows = SettlementRowSerializer(many=True)
+    totals = SettlementCountsSerializer()
+
+
+class SettlementReportView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=["reports"],
+        summary="Settlement report (Biểu 06/VPCP/KSTT, II.06a for a Center)",
+        parameters=[
+            OpenApiParameter("from", OpenApiTypes.DATE, required=True),
+            OpenApiParameter("to", OpenApiTypes.DATE, required=True),
+            OpenApiParameter("agency", OpenApiTypes.STR, description="Agency identifier code"),
+            OpenApiParameter("group_by", OpenApiTypes.STR, enum=list(GROUP_BY)),
+        ],
+        responses={
+            200: SettlementReportSerializer,
+            400: OpenApiResponse(ErrorSerializer),
+            403: OpenApiResponse(ErrorSerializer),
+        },
+    )
+    def get(self, request: Request) -> Any:
+        params = request.query_params
+        period = period_parse(params.get("from"), params.get("to"))
+        group_by = group_by_parse(params.get("group_by"))
+        scope = report_scope(user=request.user, agency_code=params.get("agency"))
+        report = settlement_report(period=period, scope=scope, group_by=group_by)
+        return Response(report.as_json())

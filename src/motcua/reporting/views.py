@@ -1,0 +1,166 @@
+"""The report pages: the settlement report with a link behind every number, the list of the
+records behind a number, and the files (CSV, XLSX laid out like the form, PDF)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from motcua.core.errors import DomainError, PermissionDenied
+from motcua.organisations.calendar import TZ
+from motcua.records.views.common import LookaheadPage, page_number
+from motcua.reporting import exports
+from motcua.reporting.settlement import (
+    COLUMN_LABELS,
+    COLUMNS,
+    GROUP_BY,
+    GROUP_KEY,
+    Report,
+    cell_records,
+    group_by_parse,
+    is_report_user,
+    period_parse,
+    report_agencies,
+    report_scope,
+    settlement_report,
+)
+
+
+def _default_period() -> tuple[str, str]:
+    """The current month so far (local days)."""
+    from django.utils import timezone
+
+    today = timezone.now().astimezone(TZ).date()
+    return today.replace(day=1).isoformat(), today.isoformat()
+
+
+def _params(request: HttpRequest) -> dict[str, str]:
+    first, last = _default_period()
+    return {
+        "from": request.GET.get("from") or first,
+        "to": request.GET.get("to") or last,
+        "agency": request.GET.get("agency") or "",
+        "group_by": request.GET.get("group_by") or "agency",
+    }
+
+
+def _report(request: HttpRequest, params: dict[str, str]) -> Report:
+    period = period_parse(params["from"], params["to"])
+    group_by = group_by_parse(params["group_by"])
+    scope = report_scope(user=request.user, agency_code=params["agency"] or None)
+    return settlement_report(period=period, scope=scope, group_by=group_by)
+
+
+def _cell_link(params: dict[str, str], column: str, key: str | None) -> str:
+    query = {**params, "column": column}
+    if key:
+        query["key"] = key
+    return reverse("reporting:settlement_records") + "?" + urlencode(query)
+
+
+@login_required
+def settlement(request: HttpRequest) -> HttpResponse:
+    if not is_report_user(request.user):
+        return HttpResponseForbidden(_("Reports are for staff with a role in an agency."))
+    params = _params(request)
+    context: dict[str, Any] = {
+        "params": params,
+        "agencies": report_agencies(user=request.user),
+        "group_choices": [(g, exports_group_label(g)) for g in GROUP_BY],
+        "column_labels": [COLUMN_LABELS[c] for c in COLUMNS],
+    }
+    try:
+        report = _report(request, params)
+    except PermissionDenied as exc:
+        return HttpResponseForbidden(exc.message)
+    except DomainError as exc:
+        context["error"] = exc.message
+        return render(request, "reporting/settlement.html", context, status=400)
+    key_name = GROUP_KEY[report.group_by]
+    rows = []
+    for index, row in enumerate(report.rows, start=1):
+        rows.append(
+            {
+                "index": index,
+                "label": exports.row_label(report, row),
+                "key": row[key_name],
+                "cells": [(row[c], _cell_link(params, c, row[key_name] or "")) for c in COLUMNS],
+            }
+        )
+    context.update(
+        report=report,
+        rows=rows,
+        totals=[(report.totals[c], _cell_link(params, c, None)) for c in COLUMNS],
+        title=exports.title(),
+        form_number=exports.form_number(report),
+        period_text=exports.period_text(report),
+        group_label=exports.group_label(report),
+        export_query=urlencode(params),
+    )
+    return render(request, "reporting/settlement.html", context)
+
+
+def exports_group_label(group_by: str) -> str:
+    return {"agency": _("Agency"), "field": _("Field"), "procedure": _("Procedure")}[group_by]
+
+
+@login_required
+def settlement_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if not is_report_user(request.user):
+        return HttpResponseForbidden(_("Reports are for staff with a role in an agency."))
+    params = _params(request)
+    try:
+        report = _report(request, params)
+    except PermissionDenied as exc:
+        return HttpResponseForbidden(exc.message)
+    except DomainError as exc:
+        return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(exports.render(report, fmt), content_type=exports.CONTENT_TYPES[fmt])
+    name = f"bieu06_{report.period.date_from:%Y%m%d}_{report.period.date_to:%Y%m%d}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def settlement_records(request: HttpRequest) -> HttpResponse:
+    """The records behind one number: the report's own conditions, paginated without COUNT."""
+    if not is_report_user(request.user):
+        return HttpResponseForbidden(_("Reports are for staff with a role in an agency."))
+    params = _params(request)
+    column = request.GET.get("column") or "received_total"
+    key = request.GET.get("key") or None
+    try:
+        period = period_parse(params["from"], params["to"])
+        group_by = group_by_parse(params["group_by"])
+        scope = report_scope(user=request.user, agency_code=params["agency"] or None)
+        qs = cell_records(period=period, scope=scope, column=column, group_by=group_by, key=key)
+    except PermissionDenied as exc:
+        return HttpResponseForbidden(exc.message)
+    except DomainError as exc:
+        return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
+    qs = qs.select_related("procedure_version__procedure", "handling_agency").order_by(
+        "received_at", "id"
+    )
+    page = LookaheadPage(qs, number=page_number(request))
+    base: dict[str, str | int] = {**params, "column": column}
+    if key:
+        base["key"] = key
+    return render(
+        request,
+        "reporting/settlement_records.html",
+        {
+            "page": page,
+            "params": params,
+            "column_label": COLUMN_LABELS.get(column, column),
+            "key": key,
+            "back": reverse("reporting:settlement") + "?" + urlencode(params),
+            "prev_qs": "?" + urlencode({**base, "page": page.number - 1}),
+            "next_qs": "?" + urlencode({**base, "page": page.number + 1}),
+        },
+    )
