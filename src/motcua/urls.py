@@ -9,6 +9,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("calendar/", include("motcua.organisations.api.urls")),
     path("catalogue/", include("motcua.catalogue.api.urls")),
     path("records/", include("motcua.records.api.urls")),
+    path("inbound/", include("motcua.apiaccess.api.urls")),
     path("reports/", include("motcua.reporting.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
@@ -16,6 +17,7 @@ api_v1: list[URLPattern | URLResolver] = [
 
 urlpatterns = [
     path("api/v1/", include((api_v1, "api"))),
+    path("oauth/", include("motcua.apiaccess.urls_oauth")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

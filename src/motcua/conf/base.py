@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "motcua.catalogue",
     "motcua.documents",
     "motcua.records",
+    "oauth2_provider",
+    "motcua.apiaccess",
     "motcua.evaluation",
     "motcua.public",
     "motcua.reporting",
@@ -68,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # One row per /api/ and /oauth/ call (client or user, endpoint, status, duration).
+    "motcua.apiaccess.middleware.ApiCallLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -145,8 +149,11 @@ STORAGES = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # OAuth2 bearer tokens of API clients (scopes checked per endpoint), then the session.
+        "motcua.apiaccess.authentication.ClientTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    "DEFAULT_THROTTLE_CLASSES": ["motcua.apiaccess.throttling.ClientRateThrottle"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -298,3 +305,22 @@ MOTCUA_EVALUATION_BANDS = env_str(
 )
 # MOTCUA_EVALUATION_LOW_SCORE: totals below this (or "dissatisfied") are listed for follow-up.
 MOTCUA_EVALUATION_LOW_SCORE = env_int("MOTCUA_EVALUATION_LOW_SCORE", 9)
+
+# ---- API clients: OAuth2 client credentials (docs/api-clients.md) ------------------------------
+# MOTCUA_API_CLIENT_RATE: default rate limit of each API client (DRF syntax: 600/min, 20/s);
+# a client's own rate (admin) wins. Counted in the default cache.
+MOTCUA_API_CLIENT_RATE = env_str("MOTCUA_API_CLIENT_RATE", "600/min")
+# MOTCUA_API_TOKEN_SECONDS: lifetime of an access token.
+MOTCUA_API_TOKEN_SECONDS = env_int("MOTCUA_API_TOKEN_SECONDS", 3600)
+# MOTCUA_API_LOG: write one row per API call (client or user, endpoint, status, duration).
+MOTCUA_API_LOG = env_bool("MOTCUA_API_LOG", True)
+# MOTCUA_INBOUND_MAX_MB: largest request accepted by POST /api/v1/inbound/records, in MB.
+MOTCUA_INBOUND_MAX_MB = env_int("MOTCUA_INBOUND_MAX_MB", 64)
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "SCOPES_BACKEND_CLASS": "motcua.apiaccess.scopes.ClientScopes",
+    "OAUTH2_VALIDATOR_CLASS": "motcua.apiaccess.validator.ClientValidator",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": MOTCUA_API_TOKEN_SECONDS,
+    # Tokens are stored as SHA-256 checksums only; client secrets are hashed (hash_client_secret).
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+}

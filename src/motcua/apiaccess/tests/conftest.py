@@ -1,0 +1,13 @@
+import pytest
+
+from motcua.records.tests.factories import build_world
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+@pytest.fixture
+def api_log(settings):
+    settings.MOTCUA_API_LOG = True
