@@ -10,8 +10,9 @@ Derivation (docs/citizen.md explains it to readers):
    instant): early → 2, on time → 1, late → 0.
 2. **Time taken by each agency that took part**: every processing step that finished (done or
    sent back; opinion requests included) carries its own early / on time / late result against
-   its budget. An agency is late if any of its steps was late, early if all of its steps were
-   early, otherwise on time; the criterion takes the **worst** agency. Not derivable when no step
+   its budget. An agency is late if any of its steps was late, otherwise early if at least one
+   of its steps finished a calendar day ahead, otherwise on time; the criterion takes the
+   **worst** agency. Not derivable when no step
    had a time budget.
 3. **Contacts with the desk to complete the dossier**: the number of supplement requests:
    none → 2, one → 1, more → 0. (The "unless the applicant was at fault" exception of the
@@ -27,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -52,9 +54,9 @@ class Band(models.TextChoices):
 @dataclass(frozen=True)
 class Criterion:
     number: int
-    label: str
-    # The meaning of 2, 1 and 0 points, shown next to the choice.
-    options: tuple[tuple[int, str], ...]
+    label: Any  # a lazy translated string
+    # The meaning of 2, 1 and 0 points, shown next to the choice (lazy translated strings).
+    options: tuple[tuple[int, Any], ...]
     derived: bool = False
 
 
@@ -109,9 +111,7 @@ CRITERIA: tuple[Criterion, ...] = (
         ((2, _("Very good")), (1, _("Good")), (0, _("Not good"))),
     ),
     Criterion(8, _("Receiving and answering feedback and complaints"), _SCALE_SATISFACTION),
-    Criterion(
-        9, _("Progress and quality of the online public services"), _SCALE_SATISFACTION
-    ),
+    Criterion(9, _("Progress and quality of the online public services"), _SCALE_SATISFACTION),
 )
 DERIVED_NUMBERS = tuple(c.number for c in CRITERIA if c.derived)
 ASKED_NUMBERS = tuple(c.number for c in CRITERIA if not c.derived)
@@ -156,14 +156,18 @@ _RANK = {"late": 0, "on_time": 1, "early": 2}
 
 
 def agency_results(steps: Iterable[StepFact]) -> dict[str, str]:
-    """Each agency's result: late if any step late, early if every timed step early."""
-    by_agency: dict[str, list[str]] = {}
+    """Each agency's result: late if any of its steps was late; otherwise early if at least
+    one of them finished a calendar day ahead of its due instant; otherwise on time. (A step of
+    a few working hours finished the same day is "on time" by the calendar-day rule; it must not
+    hide that the agency as a whole was ahead.)"""
+    by_agency: dict[str, set[str]] = {}
     for step in steps:
         if step.timeliness in _RANK:
-            by_agency.setdefault(step.agency, []).append(step.timeliness)
-    return {
-        agency: min(results, key=lambda r: _RANK[r]) for agency, results in by_agency.items()
-    }
+            by_agency.setdefault(step.agency, set()).add(step.timeliness)
+    results: dict[str, str] = {}
+    for agency, seen in by_agency.items():
+        results[agency] = "late" if "late" in seen else "early" if "early" in seen else "on_time"
+    return results
 
 
 def derive(history: History) -> Derived:

@@ -1,3 +1,3 @@
-from motcua.evaluation.models.evaluation import EvaluationChannel, Evaluation
+from motcua.evaluation.models.evaluation import Evaluation, EvaluationChannel
 
 __all__ = ["Evaluation", "EvaluationChannel"]

@@ -1,0 +1,73 @@
+"""Officer pages of the evaluation app: the satisfaction reports (the counter kiosk is a citizen
+page: motcua.public.kiosk)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from motcua.evaluation import permissions, reports
+
+
+def _parse_day(text: str | None, default: date) -> date:
+    try:
+        return date.fromisoformat(text) if text else default
+    except ValueError:
+        return default
+
+
+@login_required
+@require_http_methods(["GET"])
+def report(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_read_reports(request.user):
+        raise DjangoPermissionDenied(_("Satisfaction reports are for leaders and supervisors."))
+    month = reports.month_period(timezone.localdate())
+    start = _parse_day(request.GET.get("start"), month.start)
+    end = _parse_day(request.GET.get("end"), month.end)
+    if end < start:
+        start, end = end, start
+    period = reports.Period(start, end)
+    group = request.GET.get("group", "agency")
+    if group not in reports.GROUPS:
+        group = "agency"
+    qs = reports.evaluations_for(user=request.user, period=period)
+    rows = reports.summary(qs, group=group)
+    total = reports.overall(qs)
+    low = reports.low_scores(qs)
+    if request.GET.get("format") == "xlsx":
+        data = reports.xlsx(rows=rows, total=total, low=low, group=group, period=period)
+        response = HttpResponse(
+            data,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="danh-gia-{group}-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"'
+        )
+        return response
+    return render(
+        request,
+        "evaluation/report.html",
+        {
+            "period": period,
+            "group": group,
+            "groups": [(key, label) for key, (label, _fields) in reports.GROUPS.items()],
+            "group_label": reports.GROUPS[group][0],
+            "rows": rows,
+            "total": total,
+            "low": low,
+            "low_score": _low_score(),
+        },
+    )
+
+
+def _low_score() -> int:
+    from django.conf import settings
+
+    return int(settings.MOTCUA_EVALUATION_LOW_SCORE)
