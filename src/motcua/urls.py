@@ -24,6 +24,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("records/", include("motcua.records.urls")),
     path("reports/", include("motcua.reporting.urls")),
+    path("cong-khai/", include("motcua.reporting.urls_public")),
     path("", include("motcua.core.urls")),
 ]
 

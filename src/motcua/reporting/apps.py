@@ -17,3 +17,10 @@ class ReportingConfig(AppConfig):
             url_name="reporting:settlement",
             roles=list(Role.values),
         )
+        nav_register(
+            section=Section.REPORTS,
+            label=_("Dashboard"),
+            url_name="reporting:dashboard",
+            roles=list(Role.values),
+            order=50,
+        )

@@ -18,3 +18,4 @@ urlpatterns = [
     ),
     path("settlement/export.pdf", views.settlement_export, {"fmt": "pdf"}, name="settlement_pdf"),
 ]
+urlpatterns += [path("dashboard/", views.dashboard_view, name="dashboard")]

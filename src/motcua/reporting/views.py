@@ -3,6 +3,7 @@ records behind a number, and the files (CSV, XLSX laid out like the form, PDF)."
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -14,8 +15,9 @@ from django.utils.translation import gettext as _
 
 from motcua.core.errors import DomainError, PermissionDenied
 from motcua.organisations.calendar import TZ
+from motcua.records.models.record import Channel
 from motcua.records.views.common import LookaheadPage, page_number
-from motcua.reporting import exports
+from motcua.reporting import dashboard, exports, svg
 from motcua.reporting.settlement import (
     COLUMN_LABELS,
     COLUMNS,
@@ -162,5 +164,98 @@ def settlement_records(request: HttpRequest) -> HttpResponse:
             "back": reverse("reporting:settlement") + "?" + urlencode(params),
             "prev_qs": "?" + urlencode({**base, "page": page.number - 1}),
             "next_qs": "?" + urlencode({**base, "page": page.number + 1}),
+        },
+    )
+
+
+# ---- dashboard and transparency page ----------------------------------------------------------------
+def _rate_items(rates: list[Any]) -> list[tuple[str, float | None]]:
+    return [
+        (f"{r.month:%m/%y}", round(100 * r.rate, 1) if r.rate is not None else None) for r in rates
+    ]
+
+
+@login_required
+def dashboard_view(request: HttpRequest) -> HttpResponse:
+    """Leaders' and Center supervisors' dashboard (scoped like the report)."""
+    if not is_report_user(request.user):
+        return HttpResponseForbidden(_("Reports are for staff with a role in an agency."))
+    try:
+        scope = report_scope(user=request.user, agency_code=request.GET.get("agency") or None)
+    except PermissionDenied as exc:
+        return HttpResponseForbidden(exc.message)
+    except DomainError as exc:
+        return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
+    data = dashboard.dashboard(scope=scope)
+    compare = [
+        (COLUMN_LABELS[c], data.this_month[c], data.last_month[c])
+        for c in ("received_total", "settled_total", "settled_late", "in_progress_overdue")
+    ]
+    channel_labels = dict(Channel.choices)
+    return render(
+        request,
+        "reporting/dashboard.html",
+        {
+            "scope": scope,
+            "agencies": report_agencies(user=request.user),
+            "compare": compare,
+            "rates": data.rates,
+            "rate_chart": svg.column_chart(
+                _rate_items(data.rates), title=_("Settled early or on time, by month (%)")
+            ),
+            "open_agencies": data.open_agencies,
+            "open_chart": svg.bar_chart(
+                [(r["agency_name"], r["overdue"]) for r in data.open_agencies[:10]],
+                title=_("Overdue records by agency"),
+                color=svg.PALETTE[3],
+            ),
+            "busiest": data.busiest,
+            "busiest_chart": svg.bar_chart(
+                [(f"{r['code']} {r['name']}", r["received"]) for r in data.busiest],
+                title=_("Busiest procedures this month"),
+            ),
+            "channels": [(channel_labels[k], v) for k, v in data.channels.items()],
+            "channel_chart": svg.bar_chart(
+                [(str(channel_labels[k]), v) for k, v in data.channels.items()],
+                title=_("Channels this month"),
+                color=svg.PALETTE[4],
+            ),
+            "times": data.times,
+        },
+    )
+
+
+def transparency(request: HttpRequest) -> HttpResponse:
+    """Public page, no sign-in: aggregate figures only (no names, no codes of records)."""
+    text = request.GET.get("thang") or ""
+    day = dashboard.previous_month(dashboard.today())
+    if text:
+        try:
+            year, month = (int(p) for p in text.split("-"))
+            day = date(year, month, 1)
+        except ValueError:
+            return HttpResponse(
+                _("Write the month as YYYY-MM."),
+                status=400,
+                content_type="text/plain; charset=utf-8",
+            )
+    period = dashboard.month_period(day)
+    scope = report_scope(user=None, agency_code=None)
+    report = settlement_report(period=period, scope=scope, group_by="agency")
+    rates = dashboard.on_time_by_month(scope=scope, until=period.date_to)
+    totals = report.totals
+    timely = totals["settled_early"] + totals["settled_on_time"]
+    return render(
+        request,
+        "reporting/transparency.html",
+        {
+            "period": period,
+            "month": day.replace(day=1),
+            "totals": totals,
+            "timely": timely,
+            "rows": report.rows,
+            "rate_chart": svg.column_chart(
+                _rate_items(rates), title=_("Settled early or on time, by month (%)")
+            ),
         },
     )
