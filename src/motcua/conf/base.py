@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "motcua.catalogue",
     "motcua.documents",
     "motcua.records",
+    "motcua.audit",
     "oauth2_provider",
     "motcua.apiaccess",
     "motcua.evaluation",
@@ -75,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "motcua.audit.context.AuditContextMiddleware",
 ]
 
 ROOT_URLCONF = "motcua.urls"
@@ -321,6 +323,18 @@ OAUTH2_PROVIDER = {
     "SCOPES_BACKEND_CLASS": "motcua.apiaccess.scopes.ClientScopes",
     "OAUTH2_VALIDATOR_CLASS": "motcua.apiaccess.validator.ClientValidator",
     "ACCESS_TOKEN_EXPIRE_SECONDS": MOTCUA_API_TOKEN_SECONDS,
-    # Tokens are stored as SHA-256 checksums only; client secrets are hashed (hash_client_secret).
+    # Only client credentials are used. Every RFC 9700 (OAuth 2.0 Security BCP) behaviour is on;
+    # among them, tokens are stored as SHA-256 checksums only (client secrets are hashed too).
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
     "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
 }

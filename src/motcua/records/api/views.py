@@ -26,6 +26,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from motcua.audit.services import audit_request
 from motcua.core.api import ErrorSerializer
 from motcua.core.errors import Conflict, NotFound, ValidationFailed
 from motcua.records import services
@@ -387,7 +388,9 @@ class RecordDetailView(APIView):
         tags=[TAG],
     )
     def get(self, request: Request, code: str) -> Response:
-        return Response(record_detail(request, record_for(request.user, code)))
+        record = record_for(request.user, code)
+        audit_request(request, action="personal_data.viewed", obj=record, detail={"via": "api"})
+        return Response(record_detail(request, record))
 
 
 # ---- actions ------------------------------------------------------------------------------------

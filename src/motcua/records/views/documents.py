@@ -15,15 +15,20 @@ from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from motcua.audit.services import audit_request
 from motcua.core.errors import DomainError, NotFound
 from motcua.records.models import Record
 from motcua.records.selectors_ui import desk_slip_get, record_by_ref
 from motcua.records.views.common import HtmxHttpRequest
 
 
-def _pdf(build: Callable[[], bytes], filename: str) -> HttpResponse:
+def _pdf(
+    build: Callable[[], bytes], filename: str, request: HtmxHttpRequest | None = None
+) -> HttpResponse:
     try:
         content = build()
+        if request is not None:
+            audit_request(request, action="export.document", detail={"file": filename})
     except NotFound as exc:
         raise Http404(exc.message) from exc
     except DomainError as error:
@@ -54,7 +59,7 @@ def receipt_pdf(request: HtmxHttpRequest, code: str) -> HttpResponse:
     from motcua.records.documents import receipt_pdf as build
 
     record = _record(request, code=code)
-    return _pdf(lambda: build(record), f"giay-tiep-nhan-{_safe(record.code)}.pdf")
+    return _pdf(lambda: build(record), f"giay-tiep-nhan-{_safe(record.code)}.pdf", request)
 
 
 @login_required
@@ -64,7 +69,7 @@ def control_sheet_pdf(request: HtmxHttpRequest, code: str) -> HttpResponse:
     from motcua.records.documents import control_sheet_pdf as build
 
     record = _record(request, code=code)
-    return _pdf(lambda: build(record), f"phieu-kiem-soat-{_safe(record.code)}.pdf")
+    return _pdf(lambda: build(record), f"phieu-kiem-soat-{_safe(record.code)}.pdf", request)
 
 
 @login_required
@@ -77,7 +82,9 @@ def supplement_pdf(request: HtmxHttpRequest, code: str, number: int) -> HttpResp
     round_ = record.supplements.filter(number=number).first()
     if round_ is None:
         raise Http404(_("Supplement request not found."))
-    return _pdf(lambda: build(round_), f"yeu-cau-bo-sung-{_safe(record.code)}-{number}.pdf")
+    return _pdf(
+        lambda: build(round_), f"yeu-cau-bo-sung-{_safe(record.code)}-{number}.pdf", request
+    )
 
 
 @login_required
@@ -90,7 +97,9 @@ def extension_pdf(request: HtmxHttpRequest, code: str, number: int) -> HttpRespo
     extension = record.extensions.filter(number=number).first()
     if extension is None:
         raise Http404(_("Extension not found."))
-    return _pdf(lambda: build(extension), f"xin-loi-gia-han-{_safe(record.code)}-{number}.pdf")
+    return _pdf(
+        lambda: build(extension), f"xin-loi-gia-han-{_safe(record.code)}-{number}.pdf", request
+    )
 
 
 @login_required
@@ -100,7 +109,7 @@ def stop_notice_pdf(request: HtmxHttpRequest, code: str) -> HttpResponse:
     from motcua.records.documents import stop_notice_pdf as build
 
     record = _record(request, code=code)
-    return _pdf(lambda: build(record), f"thong-bao-dung-{_safe(record.code)}.pdf")
+    return _pdf(lambda: build(record), f"thong-bao-dung-{_safe(record.code)}.pdf", request)
 
 
 @login_required
@@ -110,7 +119,7 @@ def refusal_notice_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     from motcua.records.documents import refusal_notice_pdf as build
 
     record = _record(request, pk=pk)
-    return _pdf(lambda: build(record), f"tu-choi-{_safe(record.external_code)}.pdf")
+    return _pdf(lambda: build(record), f"tu-choi-{_safe(record.external_code)}.pdf", request)
 
 
 @login_required
@@ -123,4 +132,4 @@ def slip_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         slip: Any = desk_slip_get(user=request.user, pk=pk)
     except NotFound as exc:
         raise Http404(_("Desk slip not found.")) from exc
-    return _pdf(lambda: build(slip), f"phieu-{_safe(slip.number)}.pdf")
+    return _pdf(lambda: build(slip), f"phieu-{_safe(slip.number)}.pdf", request)

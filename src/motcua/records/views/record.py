@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget, trigger_client_event
 
+from motcua.audit.services import audit_request
 from motcua.catalogue.selectors import PlannedStep, process_plan
 from motcua.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from motcua.core.models import User
@@ -432,6 +433,7 @@ def record_detail(
         return redirect(record_url(record))
     page = record_page_for(record)
     context = detail_context(request, page)
+    audit_request(request, action="personal_data.viewed", obj=record, detail={"via": "page"})
     if request.htmx and request.GET.get("part") == "body":
         return render(request, "records/partials/_record_body.html", context)
     return render(request, "records/record_detail.html", context)
