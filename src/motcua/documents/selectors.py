@@ -1,0 +1,107 @@
+"""Reads for documents. Record-scoped reads take a record the caller already obtained through
+``records.selectors`` (so the user's scope is checked there)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from motcua.core.errors import NotFound
+from motcua.documents.models import DigitisedDocument, DocumentReuse, ResultDocument
+
+
+def result_current(record: Any) -> ResultDocument | None:
+    return (
+        ResultDocument.objects.filter(record_id=record.pk, is_current=True)
+        .prefetch_related("signatures__credential", "signatures__signed_by")
+        .first()
+    )
+
+
+def result_signed(record: Any) -> bool:
+    """Whether the record's current result carries the leader's signature and the agency seal
+    (asked by records before "result ready" when the procedure requires a signed result)."""
+    return ResultDocument.objects.filter(record_id=record.pk, is_current=True, sealed=True).exists()
+
+
+def result_get_public(*, code: str) -> ResultDocument:
+    """A result by its code for the public verification page (no personal data is shown)."""
+    document = (
+        ResultDocument.objects.select_related("agency", "record")
+        .prefetch_related("signatures")
+        .filter(code=code)
+        .first()
+    )
+    if document is None:
+        raise NotFound("result")
+    return document
+
+
+def result_get_for_record(*, record: Any, pk: int) -> ResultDocument:
+    document = ResultDocument.objects.filter(record_id=record.pk, pk=pk).first()
+    if document is None:
+        raise NotFound("result")
+    return document
+
+
+@dataclass
+class ReuseOptions:
+    digitised: list[DigitisedDocument]
+    results: list[ResultDocument]
+    attached_digitised: set[int]
+    attached_results: set[int]
+
+
+def digitised_valid_for(owner_id_number: str) -> QuerySet[DigitisedDocument]:
+    today = timezone.localdate()
+    return (
+        DigitisedDocument.objects.filter(owner_id_number=owner_id_number, is_digitised=True)
+        .filter(signed_at__isnull=False)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .select_related("agency")
+    )
+
+
+def reusable_for(*, record: Any) -> ReuseOptions:
+    """The applicant's valid digitised documents and earlier signed results (same ID number)."""
+    owner = (record.applicant_id_number or "").strip()
+    if not owner:
+        return ReuseOptions([], [], set(), set())
+    attached = list(
+        DocumentReuse.objects.filter(record_id=record.pk).values_list("digitised_id", "result_id")
+    )
+    results = (
+        ResultDocument.objects.filter(
+            record__applicant_id_number=owner, sealed=True, is_current=True
+        )
+        .exclude(record_id=record.pk)
+        .select_related("record", "agency")
+    )
+    return ReuseOptions(
+        digitised=list(digitised_valid_for(owner)),
+        results=list(results),
+        attached_digitised={d for d, _r in attached if d},
+        attached_results={r for _d, r in attached if r},
+    )
+
+
+def reuse_list(*, record: Any) -> QuerySet[DocumentReuse]:
+    return DocumentReuse.objects.filter(record_id=record.pk).select_related("digitised", "result")
+
+
+def reuse_counts(*, agency_id: int | None = None) -> dict[str, int]:
+    """How many documents were reused (766 group 4): attachments and reused digitised files."""
+    qs = DocumentReuse.objects.all()
+    if agency_id is not None:
+        qs = qs.filter(record__agency_id=agency_id)
+    totals = qs.aggregate(
+        attachments=Count("id"),
+        digitised=Count("id", filter=Q(digitised__isnull=False)),
+        results=Count("id", filter=Q(result__isnull=False)),
+        records=Count("record", distinct=True),
+    )
+    counted = DigitisedDocument.objects.aggregate(total=Sum("reuse_count"))["total"] or 0
+    return {**{k: int(v or 0) for k, v in totals.items()}, "counted_on_documents": int(counted)}
