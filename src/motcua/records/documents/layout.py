@@ -38,8 +38,13 @@ class Signature:
 class FormPDF(FPDF):
     """An A4 portrait form with the embedded font family ``FAMILY`` (regular, bold, italic)."""
 
-    def __init__(self, *, title: str, orientation: str = "P") -> None:
-        super().__init__(orientation=orientation, unit="mm", format="A4")
+    def __init__(
+        self, *, title: str, orientation: str = "P", compliance: str | None = None
+    ) -> None:
+        # compliance: e.g. "PDF/A-2B" (fpdf2 then adds the sRGB output intent and XMP metadata).
+        super().__init__(
+            orientation=orientation, unit="mm", format="A4", enforce_compliance=compliance
+        )
         fonts = resolve_fonts()
         self.add_font(FAMILY, "", fonts.regular)
         self.add_font(FAMILY, "B", fonts.bold)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from motcua.core.errors import Conflict, PermissionDenied, ValidationFailed
 from motcua.core.models import User
+from motcua.documents.selectors import result_signed
 from motcua.organisations.models import OrgUnit, StaffRole
 from motcua.organisations.selectors import calendar_for
 from motcua.records import deadlines, permissions
@@ -551,6 +552,14 @@ def record_mark_result_ready(*, actor: Any, record: Record, result_summary: str 
     permissions.ensure_can_mark_ready(actor, record)
     previous = record.status
     record.status = ensure_action(Action.MARK_RESULT_READY, record.status)
+    if record.procedure_version.requires_signed_result and not result_signed(record):
+        raise Conflict(
+            _(
+                "This procedure requires a digitally signed result: generate the result "
+                "document and have it signed and sealed first."
+            ),
+            code="result_not_signed",
+        )
     at = now()
     record.result_summary = (result_summary or "").strip()
     _finish(record, at=at)
