@@ -61,6 +61,13 @@ class Command(BaseCommand):
             "Demo data loaded." if changed else "Demo data already up to date; nothing changed."
         )
         self.stdout.write(self.style.SUCCESS(verdict))
+        self._load_pki()
+
+    def _load_pki(self) -> None:
+        """Demo CA, leaders' signer certificates and agency seals (documents app; idempotent)."""
+        from motcua.documents.demo import demo_load_pki
+
+        self.stdout.write(f"Signatures (demo PKI): {demo_load_pki()}")
 
     def _load_catalogue(self) -> tuple[str, bool]:
         # Guard until motcua.catalogue.services.catalogue_load_demo lands; then call it directly.
