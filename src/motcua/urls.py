@@ -11,6 +11,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("records/", include("motcua.records.api.urls")),
     path("inbound/", include("motcua.apiaccess.api.urls")),
     path("reports/", include("motcua.reporting.api.urls")),
+    path("imports/", include("motcua.reporting.api.urls_imports")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

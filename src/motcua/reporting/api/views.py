@@ -5,15 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.parsers import BaseParser
+from rest_framework.permissions import IsAdminUser, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from motcua.core.api import ErrorSerializer
+from motcua.core.errors import ValidationFailed
+from motcua.reporting.legacy_import import import_lines
 from motcua.reporting.settlement import (
     GROUP_BY,
     group_by_parse,
@@ -79,3 +83,53 @@ class SettlementReportView(APIView):
         scope = report_scope(user=request.user, agency_code=params.get("agency"))
         report = settlement_report(period=period, scope=scope, group_by=group_by)
         return Response(report.as_json())
+
+
+class JsonLinesParser(BaseParser):
+    media_type = "application/x-ndjson"
+
+    def parse(  # type: ignore[override]
+        self, stream: Any, media_type: str | None = None, parser_context: Any = None
+    ) -> str:
+        return stream.read().decode("utf-8") if stream is not None else ""
+
+
+class PlainJsonLinesParser(JsonLinesParser):
+    media_type = "application/jsonl"
+
+
+class TextJsonLinesParser(JsonLinesParser):
+    media_type = "text/plain"
+
+
+class ImportSummarySerializer(serializers.Serializer):
+    imported = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    failed = serializers.IntegerField()
+    errors = serializers.ListField(child=serializers.DictField())  # type: ignore[assignment]
+
+
+class RecordImportView(APIView):
+    """Historical import (superusers: it is a migration tool). Body: JSON Lines."""
+
+    permission_classes = [IsAdminUser]
+    parser_classes = [JsonLinesParser, PlainJsonLinesParser, TextJsonLinesParser]
+
+    @extend_schema(
+        tags=["imports"],
+        summary="Import historical records (JSON Lines, one record per line)",
+        parameters=[OpenApiParameter("create_missing", OpenApiTypes.BOOL)],
+        request={"application/x-ndjson": OpenApiTypes.STR},
+        responses={
+            200: ImportSummarySerializer,
+            400: OpenApiResponse(ErrorSerializer),
+            403: OpenApiResponse(ErrorSerializer),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        body = request.data if isinstance(request.data, str) else ""
+        if not body.strip():
+            raise ValidationFailed(_("Send the records as JSON Lines in the body."), field="body")
+        create = request.query_params.get("create_missing") in ("1", "true", "yes")
+        summary = import_lines(body.splitlines(), create_missing=create)
+        return Response(summary.as_json())

@@ -1,0 +1,178 @@
+"""Historical import: line-by-line validation, idempotence, placeholders, the API and the
+command, and the round trip import → report with known totals."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+from rest_framework.test import APIClient
+
+from motcua.catalogue.models import Procedure
+from motcua.organisations.models import Agency
+from motcua.records.models import Record, RecordEvent
+from motcua.reporting.legacy_import import import_lines
+from motcua.reporting.tests.helpers import totals
+
+pytestmark = pytest.mark.django_db
+
+AGENCY = "000.00.12.H99"
+PROCEDURE = "2.000488"
+
+
+def line(code, channel="direct", received="2025-04-21T08:00:00+07:00", **extra):  # type: ignore[no-untyped-def]
+    data = {
+        "code": code,
+        "procedure_code": PROCEDURE,
+        "agency_code": AGENCY,
+        "channel": channel,
+        "applicant": {"name": "Trần Văn An", "id_number": "001190000001"},
+        "received_at": received,
+        **extra,
+    }
+    return json.dumps(data, ensure_ascii=False)
+
+
+def ev(type_, at, **extra):  # type: ignore[no-untyped-def]
+    return {"type": type_, "at": at, **extra}
+
+
+APRIL = [
+    line(
+        "L1",
+        received="2025-04-03T08:15:00+07:00",
+        due_at="2025-04-10T08:15:00+07:00",
+        events=[
+            ev("result_ready", "2025-04-08T10:00:00+07:00"),
+            ev("returned", "2025-04-09T09:00:00+07:00"),
+        ],
+    ),
+    line("L2", channel="online", events=[ev("result_ready", "2025-05-07T07:45:00+07:00")]),
+    line(
+        "L3",
+        channel="postal",
+        received="2025-03-25T08:00:00+07:00",
+        due_at="2025-04-04T17:00:00+07:00",
+        events=[ev("result_ready", "2025-04-07T09:00:00+07:00")],
+    ),
+    line("L4", events=[ev("supplement_requested", "2025-04-25T10:00:00+07:00")]),
+    line("L5", events=[ev("refused", "2025-04-22T09:00:00+07:00")]),
+    line("L6", received="2025-04-01T08:00:00+07:00", due_at="2025-04-10T08:00:00+07:00"),
+    line(
+        "L7",
+        received="2025-04-14T08:00:00+07:00",
+        events=[ev("stopped", "2025-04-15T08:00:00+07:00")],
+    ),
+]
+BAD = [
+    line("B1", agency_code="000.00.77.H99"),
+    "{not json",
+    line(
+        "B3",
+        events=[
+            ev("result_ready", "2025-04-25T10:00:00+07:00"),
+            ev("returned", "2025-04-24T10:00:00+07:00"),
+        ],
+    ),
+    line("B4", received="2025-04-21T08:00:00"),
+    line("B5", events=[ev("supplement_received", "2025-04-25T10:00:00+07:00")]),
+    line("B6", channel="fax"),
+]
+
+
+def test_round_trip_reproduces_known_totals(world):
+    summary = import_lines(APRIL)
+    assert summary.as_json() == {"imported": 7, "unchanged": 0, "failed": 0, "errors": []}
+    assert totals("2025-04-01", "2025-04-30") == {
+        "received_total": 6,
+        "received_online": 1,
+        "received_direct_postal": 4,
+        "carried_over": 1,
+        "settled_total": 3,
+        "settled_early": 2,
+        "settled_on_time": 0,
+        "settled_late": 1,
+        "in_progress_total": 3,
+        "in_progress_on_time": 2,
+        "in_progress_overdue": 1,
+    }
+    may = totals("2025-05-01", "2025-05-31")
+    assert may["carried_over"] == 3
+    assert (may["settled_on_time"], may["in_progress_on_time"], may["in_progress_overdue"]) == (
+        1,
+        1,  # L4 is still paused: judged at the pause, before its due instant
+        1,
+    )
+    l2 = Record.objects.get(code="L2")
+    assert [e.kind for e in l2.events.order_by("at")] == ["record.received", "record.result_ready"]
+    assert l2.timeliness == "on_time"
+    assert Record.objects.get(external_code="L5").received_at is None
+
+
+def test_bad_lines_are_reported_and_do_not_stop_the_others(world):
+    summary = import_lines([APRIL[0], *BAD, APRIL[1]])
+    assert summary.imported == 2 and summary.failed == len(BAD)
+    assert [e["line"] for e in summary.errors] == [2, 3, 4, 5, 6, 7]
+    reasons = " ".join(e["reason"] for e in summary.errors)
+    assert "000.00.77.H99" in reasons
+    assert not Record.objects.filter(external_code__startswith="B").exists()
+
+
+def test_importing_twice_changes_nothing(world):
+    import_lines(APRIL)
+    counts = (Record.objects.count(), RecordEvent.objects.count())
+    again = import_lines(APRIL)
+    assert again.as_json() == {"imported": 0, "unchanged": 7, "failed": 0, "errors": []}
+    assert (Record.objects.count(), RecordEvent.objects.count()) == counts
+    changed = import_lines([line("L6", received="2025-04-02T08:00:00+07:00")])
+    assert changed.failed == 1 and "L6" in changed.errors[0]["reason"]
+
+
+def test_duplicate_code_in_one_file(world):
+    summary = import_lines([APRIL[0], APRIL[0]])
+    assert (summary.imported, summary.failed) == (1, 1)
+
+
+def test_create_missing_makes_flagged_placeholders(world):
+    data = line(
+        "P1",
+        procedure_code="9.999999",
+        agency_code="000.00.88.H99",
+        due_at="2025-04-25T17:00:00+07:00",
+    )
+    assert import_lines([data]).failed == 1
+    summary = import_lines([data], create_missing=True)
+    assert summary.imported == 1
+    assert Agency.objects.get(code="000.00.88.H99").name.startswith("[Cần rà soát]")
+    assert Procedure.objects.get(code="9.999999").name.startswith("[Cần rà soát]")
+    no_due = line("P2", procedure_code="9.999999", agency_code="000.00.88.H99")
+    assert "due_at" in import_lines([no_due], create_missing=True).errors[0]["reason"]
+
+
+def test_command_prints_the_summary(world, tmp_path, capsys):
+    path = tmp_path / "records.jsonl"
+    path.write_text("\n".join([*APRIL, BAD[0]]) + "\n", encoding="utf-8")
+    call_command("import-records", str(path))
+    summary = json.loads(capsys.readouterr().out)
+    assert (summary["imported"], summary["unchanged"], summary["failed"]) == (7, 0, 1)
+    assert summary["errors"][0]["line"] == 8
+
+
+def test_api_imports_json_lines(world):
+    client = APIClient()
+    client.force_authenticate(world.admin)
+    body = "\n".join(APRIL[:2])
+    response = client.post(
+        "/api/v1/imports/records", data=body, content_type="application/x-ndjson"
+    )
+    assert response.status_code == 200
+    assert response.json()["imported"] == 2
+    empty = client.post("/api/v1/imports/records", data="", content_type="application/x-ndjson")
+    assert empty.status_code == 400
+    officer = APIClient()
+    officer.force_authenticate(world.leader)
+    assert (
+        officer.post(
+            "/api/v1/imports/records", data=body, content_type="application/x-ndjson"
+        ).status_code
+        == 403
+    )
