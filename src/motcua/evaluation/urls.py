@@ -12,6 +12,7 @@ app_name = "evaluation"
 
 urlpatterns = [
     path("evaluation/reports/", views.report, name="report"),
+    path("evaluation/card/", views.evaluation_card, name="card"),
 ]
 
 nav_register(

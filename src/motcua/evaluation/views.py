@@ -7,13 +7,15 @@ from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from motcua.core.errors import DomainError
 from motcua.evaluation import permissions, reports
+from motcua.records.selectors import record_get
 
 
 def _parse_day(text: str | None, default: date) -> date:
@@ -71,3 +73,19 @@ def _low_score() -> int:
     from django.conf import settings
 
     return int(settings.MOTCUA_EVALUATION_LOW_SCORE)
+
+
+@login_required
+@require_http_methods(["GET"])
+def evaluation_card(request: HttpRequest) -> HttpResponse:
+    """The result-return QR card of a record the user may see (``?code=``), as a PDF."""
+    from motcua.evaluation.documents import evaluation_card_pdf
+
+    code = (request.GET.get("code", "") or "").strip()[:40]
+    try:
+        record = record_get(user=request.user, code=code)
+    except DomainError as error:
+        raise Http404(error.message) from error
+    response = HttpResponse(evaluation_card_pdf(record), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="danh-gia-{record.code}.pdf"'
+    return response
