@@ -5,14 +5,17 @@ from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from motcua.documents.api.views import VerifyView
+
 api_v1: list[URLPattern | URLResolver] = [
     path("calendar/", include("motcua.organisations.api.urls")),
     path("catalogue/", include("motcua.catalogue.api.urls")),
     path("records/", include("motcua.records.api.urls")),
-    path("public/", include("motcua.public.api.urls")),
     path("inbound/", include("motcua.apiaccess.api.urls")),
     path("reports/", include("motcua.reporting.api.urls")),
     path("imports/", include("motcua.reporting.api.urls_imports")),
+    path("verify", VerifyView.as_view(), name="verify"),
+    path("documents/", include("motcua.documents.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]
@@ -25,8 +28,8 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("records/", include("motcua.records.urls")),
-    path("", include("motcua.evaluation.urls")),
-    path("", include("motcua.public.urls")),
+    path("documents/", include("motcua.documents.urls")),
+    path("", include("motcua.documents.urls_public")),
     path("reports/", include("motcua.reporting.urls")),
     path("cong-khai/", include("motcua.reporting.urls_public")),
     path("", include("motcua.core.urls")),
