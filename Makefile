@@ -25,6 +25,7 @@ run: $(STAMP)
 ## make test: install dev dependencies and run the whole suite (SQLite unless DATABASE_URL is set).
 test: $(STAMP)
 	tools/ensure-chromium
+	tools/ensure-pdf-tools
 	DJANGO_SETTINGS_MODULE=motcua.conf.test $(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS)
 
 migrate: $(STAMP)
