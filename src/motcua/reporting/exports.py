@@ -217,11 +217,11 @@ def to_pdf(report: Report) -> bytes:
         x += sum(widths[2 : 2 + span])
     x = x0 + widths[0] + widths[1]
     for offset, text in enumerate(sub_headers()):
-        pdf.set_xy(x, y0 + h)
-        pdf.multi_cell(
-            widths[2 + offset], (h + 12) / 4, text, border=1, align="C", max_line_height=3.2
-        )
-        x += widths[2 + offset]
+        width = widths[2 + offset]
+        pdf.rect(x, y0 + h, width, h + 12)
+        pdf.set_xy(x, y0 + h + 1)
+        pdf.multi_cell(width, 3.2, text, border=0, align="C")
+        x += width
     pdf.set_xy(x0, y0 + 2 * h + 12)
     pdf.set_font(FAMILY, "I", 7.5)
     for number, width in enumerate(widths, start=1):
