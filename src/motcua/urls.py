@@ -31,6 +31,7 @@ urlpatterns = [
     path("records/", include("motcua.records.urls")),
     path("documents/", include("motcua.documents.urls")),
     path("", include("motcua.documents.urls_public")),
+    path("exchange/", include("motcua.exchange.urls")),
     path("", include("motcua.evaluation.urls")),
     path("", include("motcua.public.urls")),
     path("reports/", include("motcua.reporting.urls")),
