@@ -49,11 +49,8 @@ def measure(runs: int) -> list[dict[str, Any]]:
     from motcua.organisations.calendar import TZ
     from motcua.records.models import Record
     from motcua.reporting.settlement import (
-        COLUMNS,
-        GROUP_FIELDS,
-        Cells,
         Period,
-        base_queryset,
+        aggregate_queryset,
         report_scope,
         settlement_report,
     )
@@ -72,17 +69,10 @@ def measure(runs: int) -> list[dict[str, Any]]:
             report = settlement_report(period=period, scope=scope, group_by=group_by)
             times.append((time.perf_counter() - started) * 1000)
         assert report is not None
-        cells = Cells.of(period)
-        qs = (
-            base_queryset(period=period, scope=scope)
-            .order_by()
-            .values(*GROUP_FIELDS[group_by].values())
-        )
-        from django.db.models import Count
-
-        qs = qs.annotate(**{name: Count("pk", filter=cells.q[name]) for name in COLUMNS})
+        qs = aggregate_queryset(period=period, scope=scope, group_by=group_by)
         sql, params = qs.query.sql_with_params()
         with connection.cursor() as cur:
+            cur.execute("SET jit = off")
             cur.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, params)
             plan = cur.fetchone()[0]
         plan = json.loads(plan) if isinstance(plan, str) else plan
