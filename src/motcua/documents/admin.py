@@ -1,0 +1,67 @@
+"""Admin: read-mostly views of certificates, results and digitised documents. Keys are never
+shown (the encrypted PKCS#12 and its salt are not editable fields); writes go through services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from motcua.documents.models import (
+    DigitisedDocument,
+    DocumentReuse,
+    ResultDocument,
+    ResultSignature,
+    SigningCredential,
+)
+
+
+class ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(SigningCredential)
+class SigningCredentialAdmin(ReadOnly):
+    list_display = ("label", "kind", "agency", "user", "not_after", "is_demo", "is_active")
+    list_filter = ("kind", "is_demo", "is_active")
+    search_fields = ("label", "subject", "serial")
+    list_select_related = ("agency", "user")
+    exclude = ("certificate_pem", "chain_pem")
+
+
+class ResultSignatureInline(admin.TabularInline):
+    model = ResultSignature
+    extra = 0
+    can_delete = False
+    fields = ("order", "role", "credential", "signed_by", "signed_at", "timestamped")
+    readonly_fields = fields
+
+
+@admin.register(ResultDocument)
+class ResultDocumentAdmin(ReadOnly):
+    list_display = ("code", "record", "kind", "signature_count", "sealed", "is_current")
+    list_filter = ("kind", "sealed", "is_current")
+    search_fields = ("code", "record__code", "sha256")
+    list_select_related = ("record",)
+    inlines = [ResultSignatureInline]
+
+
+@admin.register(DigitisedDocument)
+class DigitisedDocumentAdmin(ReadOnly):
+    list_display = ("component_code", "name", "owner_id_number", "valid_until", "reuse_count")
+    search_fields = ("owner_id_number", "component_code", "name", "sha256")
+    list_select_related = ("agency",)
+
+
+@admin.register(DocumentReuse)
+class DocumentReuseAdmin(ReadOnly):
+    list_display = ("record", "digitised", "result", "attached_at")
+    list_select_related = ("record", "digitised", "result")
