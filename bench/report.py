@@ -111,8 +111,10 @@ def main() -> None:
         seed(records=args.records, open_share=args.open_share, years=args.years)
         seconds = round(time.perf_counter() - started, 1)
     rows = measure(args.runs)
+    load = round(os.getloadavg()[0], 1)
     for row in rows:
         row["seed_seconds"] = seconds
+        row["load_average_1m"] = load  # the machine is shared: read the times with it
     print_table(rows)
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / "report.json"
