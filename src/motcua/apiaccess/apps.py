@@ -6,3 +6,6 @@ class ApiAccessConfig(AppConfig):
     name = "motcua.apiaccess"
     label = "apiaccess"
     verbose_name = _("API access")
+
+    def ready(self) -> None:
+        from motcua.apiaccess import schema  # noqa: F401  (registers the OpenAPI extension)

@@ -177,6 +177,11 @@ SPECTACULAR_SETTINGS = {
     # No request leaves the site: Swagger UI's default validator badge calls validator.swagger.io.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
+    # 401/429 on the operations open to API clients; local times described by a pattern.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "motcua.apiaccess.schema.postprocess",
+    ],
     # One enum name per choice set used by several fields (records: copy_kind and form).
     "ENUM_NAME_OVERRIDES": {
         "RecordCopyKindEnum": "motcua.records.models.RecordComponent.CopyKind",

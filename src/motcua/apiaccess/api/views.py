@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 
 from motcua.apiaccess import services
 from motcua.apiaccess.api.serializers import InboundRecordAnswerSerializer, InboundRecordSerializer
-from motcua.apiaccess.authentication import ClientAuth
+from motcua.apiaccess.authentication import ClientAuth, ClientTokenAuthentication
 from motcua.core.api import ErrorSerializer, exception_handler
 from motcua.core.errors import DomainError, ValidationFailed
 from motcua.records.api.views import flatten_errors, invalid, renamed
@@ -111,6 +111,7 @@ ERRORS = {
 
 
 class InboundRecordView(APIView):
+    authentication_classes = [ClientTokenAuthentication]  # machines only, no session
     permission_classes = [IsApiClient]
     parser_classes = [JSONParser]
 

@@ -21,7 +21,12 @@ from motcua.core.errors import NotFound
 
 @extend_schema(
     tags=["catalogue"],
-    responses={200: ProcedureListSerializer(many=True), 400: ErrorSerializer, 403: ErrorSerializer},
+    responses={
+        200: ProcedureListSerializer(many=True),
+        400: ErrorSerializer,
+        403: ErrorSerializer,
+        404: ErrorSerializer,  # a page number past the end
+    },
 )
 class ProcedureListView(generics.ListAPIView[Procedure]):
     """Procedures with their current version. Search with ``q`` (code or name); filter by
