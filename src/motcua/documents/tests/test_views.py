@@ -118,3 +118,11 @@ def test_reuse_button_attaches(client, pki, sealed):
     assert (
         client.post(reverse("documents:reuse", args=[record.pk]), {"result": 0}).status_code == 404
     )
+
+
+def test_record_page_links_to_the_result_panel(client, pki, procedure):
+    record = approved_record(pki, procedure)
+    client.force_login(pki.leader)
+    page = client.get(reverse("records:detail", args=[record.code]))
+    assert page.status_code == 200
+    assert reverse("documents:record", args=[record.pk]) in page.content.decode()
