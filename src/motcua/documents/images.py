@@ -5,6 +5,7 @@ actual size. These are clearly demo drawings with the word "DEMO" in them."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import math
@@ -28,6 +29,7 @@ def _png(image: Image.Image) -> bytes:
     return buffer.getvalue()
 
 
+@functools.lru_cache(maxsize=128)
 def signature_png(name: str) -> bytes:
     """A blue scribble derived from the name (stable for a name) over the word DEMO."""
     width, height = 480, 180
@@ -45,6 +47,7 @@ def signature_png(name: str) -> bytes:
     return _png(image)
 
 
+@functools.lru_cache(maxsize=128)
 def seal_png(agency_name: str) -> bytes:
     """A red round seal with the agency name around a star and the word DEMO."""
     size = 420
