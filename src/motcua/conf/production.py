@@ -6,8 +6,14 @@ Run behind a TLS-terminating reverse proxy; see docs/deployment.md.
 from django.core.exceptions import ImproperlyConfigured
 
 from motcua.conf.base import *  # noqa: F403
-from motcua.conf.base import DEBUG, DEFAULT_SECRET_KEY, MOTCUA_DEMO_DATA, SECRET_KEY
-from motcua.conf.base import DEMO_KEY_ENCRYPTION_KEY, MOTCUA_KEY_ENCRYPTION_KEY
+from motcua.conf.base import (
+    DEBUG,
+    DEFAULT_SECRET_KEY,
+    DEMO_KEY_ENCRYPTION_KEY,
+    MOTCUA_DEMO_DATA,
+    MOTCUA_KEY_ENCRYPTION_KEY,
+    SECRET_KEY,
+)
 from motcua.conf.env import env_bool, env_int
 
 if DEBUG:
