@@ -29,6 +29,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from motcua.catalogue.models import Field, Procedure, ProcedureVersion
@@ -240,9 +241,13 @@ def prepare(data: Any, *, line: int, resolver: Resolver) -> Prepared:
     cal = resolver.calendar(agency)
     if given_due is None and Decimal(version.duration_value) <= 0:
         raise LineError(_("due_at is required: the procedure has no duration to compute it."))
-    computed = deadlines.appointment(cal, _clock_rule(version), received_at=received_at)
-    statutory = computed.due_at
-    due = computed.due_at
+    if given_due is not None:
+        # The legacy appointment is authoritative: the clock is not recomputed.
+        clock_start, statutory = received_at, given_due
+    else:
+        computed = deadlines.appointment(cal, _clock_rule(version), received_at=received_at)
+        clock_start, statutory = computed.clock_start, computed.due_at
+    due = statutory
     record = Record(
         code=code,
         source=SOURCE,
@@ -258,7 +263,7 @@ def prepare(data: Any, *, line: int, resolver: Resolver) -> Prepared:
         subject=version.name[:500],
         submitted_at=received_at,
         received_at=received_at,
-        clock_started_at=computed.clock_start,
+        clock_started_at=clock_start,
         statutory_due_at=statutory,
         original_due_at=statutory,
         due_at=due,
@@ -377,8 +382,42 @@ def prepare(data: Any, *, line: int, resolver: Resolver) -> Prepared:
     return Prepared(line=line, record=record, events=events, fingerprint=fingerprint)
 
 
-def _existing_fingerprint(record: Record) -> tuple[Any, ...]:
-    return (record.status, record.received_at, record.finished_at, record.events.count())
+def _process(pending: list[Prepared], summary: Summary) -> None:
+    """Compare a batch of valid lines with the database (two queries), then insert the new."""
+    if not pending:
+        return
+    codes = [str(p.record.external_code) for p in pending]
+    imported = {
+        row["external_code"]: (row["status"], row["received_at"], row["finished_at"], row["n"])
+        for row in Record.objects.filter(source=SOURCE, external_code__in=codes)
+        .values("external_code", "status", "received_at", "finished_at")
+        .annotate(n=Count("events"))
+    }
+    live = set(
+        Record.objects.filter(code__in=codes).exclude(source=SOURCE).values_list("code", flat=True)
+    )
+    batch: list[Prepared] = []
+    for prepared in pending:
+        code = str(prepared.record.external_code)
+        if code in imported:
+            if imported[code] == prepared.fingerprint:
+                summary.unchanged += 1
+            else:
+                summary.fail(
+                    prepared.line,
+                    _(
+                        "The record “%(c)s” was already imported with other content; it is left as it is."
+                    )
+                    % {"c": code},
+                )
+        elif code in live:
+            summary.fail(
+                prepared.line, _("A live record already has the code “%(c)s”.") % {"c": code}
+            )
+        else:
+            batch.append(prepared)
+    pending.clear()
+    _flush(batch, summary)
 
 
 def _write(batch: list[Prepared]) -> None:
@@ -418,7 +457,7 @@ def import_lines(
     """Import JSON Lines; returns the summary (``imported``, ``unchanged``, ``failed``)."""
     resolver = Resolver(create_missing=create_missing)
     summary = Summary()
-    batch: list[Prepared] = []
+    pending: list[Prepared] = []
     seen: set[str] = set()
     for number, text in enumerate(lines, start=1):
         if progress is not None:
@@ -436,30 +475,12 @@ def import_lines(
             summary.fail(number, str(exc))
             continue
         code = str(data["code"]).strip()
-        existing = Record.objects.filter(source=SOURCE, external_code=code).first()
-        if existing is None and code not in seen:
-            existing = Record.objects.filter(code=code).first()
-            if existing is not None:
-                summary.fail(number, _("A live record already has the code “%(c)s”.") % {"c": code})
-                continue
-        if existing is not None:
-            if _existing_fingerprint(existing) == prepared.fingerprint:
-                summary.unchanged += 1
-            else:
-                summary.fail(
-                    number,
-                    _(
-                        "The record “%(c)s” was already imported with other content; it is left as it is."
-                    )
-                    % {"c": code},
-                )
-            continue
         if code in seen:
             summary.fail(number, _("The code “%(c)s” appears twice in the file.") % {"c": code})
             continue
         seen.add(code)
-        batch.append(prepared)
-        if len(batch) >= BATCH:
-            _flush(batch, summary)
-    _flush(batch, summary)
+        pending.append(prepared)
+        if len(pending) >= BATCH:
+            _process(pending, summary)
+    _process(pending, summary)
     return summary

@@ -1,0 +1,120 @@
+"""Speed of the historical import (``motcua import-records``) on PostgreSQL.
+
+    .venv/bin/python bench/report_import.py [--lines 20000]
+
+Uses the database left by ``bench/report.py`` (``BENCH_DATABASE_URL``, default
+``motcua_bench_report``: demo organisations and catalogue). Generates ``--lines`` JSON Lines with
+the published demo procedures and their agencies (65 % direct, 10 % postal, 25 % online; 3 % with
+a supplement round, 2 % late, 85 % finished; every line gives its due_at, as legacy
+systems do), imports them, then imports the same lines again
+(all ``unchanged``). Results are merged into ``bench/results/report_import.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+
+os.environ.setdefault(
+    "BENCH_DATABASE_URL", "postgres://motcua:motcua@127.0.0.1:5432/motcua_bench_report"
+)
+
+from common import RESULTS, machine, print_table, setup_django  # noqa: E402
+
+
+def make_lines(count: int, seed: int = 7) -> list[str]:
+    from motcua.catalogue.models import ProcedureVersion
+    from motcua.organisations.calendar import TZ
+
+    rng = random.Random(seed)
+    pairs = [
+        (v.procedure.code, agency.code)
+        for v in ProcedureVersion.objects.filter(status="published").select_related("procedure")
+        for agency in v.implementing_agencies.all()
+    ]
+    start = datetime(2019, 1, 2, 8, 0, tzinfo=TZ)
+    lines = []
+    for index in range(count):
+        procedure, agency = rng.choice(pairs)
+        received = start + timedelta(days=rng.randrange(0, 5 * 365), minutes=rng.randrange(0, 480))
+        r = rng.random()
+        channel = "direct" if r < 0.65 else "postal" if r < 0.75 else "online"
+        events = []
+        at = received
+        if rng.random() < 0.03:
+            at += timedelta(days=1)
+            events.append({"type": "supplement_requested", "at": at.isoformat()})
+            at += timedelta(days=rng.randrange(1, 6))
+            events.append({"type": "supplement_received", "at": at.isoformat()})
+        if rng.random() < 0.85:
+            late = rng.random() < 0.02
+            at += timedelta(days=rng.randrange(20, 40) if late else rng.randrange(1, 5))
+            events.append({"type": "result_ready", "at": at.isoformat()})
+            events.append({"type": "returned", "at": (at + timedelta(days=1)).isoformat()})
+        lines.append(
+            json.dumps(
+                {
+                    "code": f"LEGACY-{seed}-{index:08d}",
+                    "procedure_code": procedure,
+                    "agency_code": agency,
+                    "channel": channel,
+                    "applicant": {"name": "Nguyễn Văn An", "id_number": f"{index:012d}"},
+                    "received_at": received.isoformat(),
+                    "due_at": (received + timedelta(days=14)).isoformat(),
+                    "events": events,
+                },
+                ensure_ascii=False,
+            )
+        )
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--lines", type=int, default=20_000)
+    args = parser.parse_args()
+    setup_django(fresh=False)
+    from motcua.reporting.legacy_import import import_lines
+
+    lines = make_lines(args.lines, seed=int(time.time()))
+    rows = []
+    for label in ("first import", "same file again"):
+        started = time.perf_counter()
+        summary = import_lines(lines)
+        seconds = time.perf_counter() - started
+        rows.append(
+            {
+                "run": label,
+                "lines": len(lines),
+                "imported": summary.imported,
+                "unchanged": summary.unchanged,
+                "failed": summary.failed,
+                "seconds": round(seconds, 1),
+                "lines_per_second": round(len(lines) / seconds),
+                "load_average_1m": round(os.getloadavg()[0], 1),
+            }
+        )
+    print_table(rows)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / "report_import.json"
+    path.write_text(
+        json.dumps(
+            {"benchmark": "report_import", "machine": machine(), "rows": rows},
+            indent=2,
+            ensure_ascii=False,
+        )
+    )
+    print("written:", path)
+
+
+if __name__ == "__main__":
+    main()
