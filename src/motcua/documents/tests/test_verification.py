@@ -86,3 +86,15 @@ def test_signer_outside_the_trust_roots_is_untrusted(signed, settings):
     report = verify_pdf(data)
     assert report.verdict == Verdict.UNTRUSTED
     assert all(s.intact and s.valid and not s.trusted for s in report.signatures)
+
+
+def test_resaved_copy_is_not_the_registered_signed_file(signed):
+    from pypdf import PdfReader, PdfWriter
+
+    document, data = signed
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    out = io.BytesIO()
+    writer.write(out)  # rewritten by another tool: byte offsets and objects change
+    report = verify_pdf(out.getvalue(), expected_code=document.code)
+    assert report.verdict != Verdict.VALID
+    assert report.registered is False
