@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -41,7 +42,7 @@ def _store(
     certificate: object,
     chain: list[object],
     agency: Agency | None = None,
-    user: object | None = None,
+    user: Any = None,
     image_png: bytes = b"",
 ) -> SigningCredential:
     salt = keystore.new_salt()
@@ -77,18 +78,18 @@ def demo_load_pki() -> DemoPkiSummary:
         kind=CredentialKind.CA, is_demo=True, is_active=True
     ).first()
     if ca is None:
-        ca_key = pki.new_key()
-        ca_certificate = pki.issue_ca(key=ca_key, name=pki.demo_name(CA_LABEL), now=now)
+        new_ca_key = pki.new_key()
         ca = _store(
             kind=CredentialKind.CA,
             label=CA_LABEL,
-            key=ca_key,
-            certificate=ca_certificate,
+            key=new_ca_key,
+            certificate=pki.issue_ca(key=new_ca_key, name=pki.demo_name(CA_LABEL), now=now),
             chain=[],
         )
         summary.created += 1
     else:
         summary.unchanged += 1
+    ca_key: Any
     ca_key, ca_certificate, _chain = keystore.unwrap(bytes(ca.pkcs12), bytes(ca.salt))
 
     def issue(common_name: str, unit: str) -> tuple[object, object]:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from motcua.core.errors import PermissionDenied
 from motcua.organisations.models import Role, StaffRole
 
-SEAL_KEEPERS = {Role.AGENCY_LEADER, Role.RECEPTION}
+SEAL_KEEPERS: set[str] = {Role.AGENCY_LEADER, Role.RECEPTION}
 
 
 def _has_role(user: Any, *, agency_id: int, roles: set[str]) -> bool:
@@ -33,7 +33,7 @@ def ensure_can_prepare_result(user: Any, record: Any) -> None:
 
 
 def can_sign_as_leader(user: Any, agency_id: int) -> bool:
-    return _has_role(user, agency_id=agency_id, roles={Role.AGENCY_LEADER})
+    return _has_role(user, agency_id=agency_id, roles={str(Role.AGENCY_LEADER)})
 
 
 def can_apply_seal(user: Any, agency_id: int) -> bool:
@@ -54,7 +54,9 @@ def ensure_can_apply_seal(user: Any, agency_id: int) -> None:
 
 def can_digitise(user: Any, agency_id: int) -> bool:
     return _has_role(
-        user, agency_id=agency_id, roles={Role.RECEPTION, Role.SPECIALIST, Role.UNIT_HEAD}
+        user,
+        agency_id=agency_id,
+        roles={str(Role.RECEPTION), str(Role.SPECIALIST), str(Role.UNIT_HEAD)},
     )
 
 

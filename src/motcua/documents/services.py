@@ -306,7 +306,7 @@ def _copy_mark_png(agency_name: str, at: datetime) -> bytes:
     )
     probe = ImageDraw.Draw(Image.new("RGBA", (1, 1)))
     left, top, right, bottom = probe.textbbox((0, 0), text, font=font)
-    image = Image.new("RGBA", (right - left + 12, bottom - top + 12), (0, 0, 0, 0))
+    image = Image.new("RGBA", (int(right - left) + 12, int(bottom - top) + 12), (0, 0, 0, 0))
     ImageDraw.Draw(image).text((6 - left, 6 - top), text, fill=(0, 0, 0, 255), font=font)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")

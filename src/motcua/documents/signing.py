@@ -94,12 +94,13 @@ def _pkcs11_signer(credential: Any) -> Iterator[signers.Signer]:
         raise ImproperlyConfigured(
             "MOTCUA_SIGNING_BACKEND=pkcs11 needs MOTCUA_PKCS11_MODULE (the token's PKCS#11 library)."
         )
+    from pyhanko.config.pkcs11 import TokenCriteria
     from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
 
     try:
         session = open_pkcs11_session(
             module,
-            token_label=settings.MOTCUA_PKCS11_TOKEN_LABEL or None,
+            token_criteria=TokenCriteria(label=settings.MOTCUA_PKCS11_TOKEN_LABEL or None),
             user_pin=settings.MOTCUA_PKCS11_PIN or None,
         )
     except Exception as exc:  # python-pkcs11 raises many types; report them as configuration

@@ -94,7 +94,7 @@ class VerificationReport:
             "registered": self.registered,
             "signatures": [
                 {
-                    "field_name": s.field_name,
+                    "signature_field": s.field_name,
                     "signer": s.signer,
                     "organisation": s.organisation,
                     "signed_at": s.signed_at.isoformat() if s.signed_at else None,
@@ -201,20 +201,25 @@ def _signature_report(embedded: Any, context: ValidationContext) -> SignatureRep
 
 def verify_pdf(data: bytes, *, expected_code: str = "") -> VerificationReport:
     digest = sha256(data)
-    base = {"sha256": digest, "size": len(data), "expected_code": expected_code}
-    if not is_pdf(data):
+
+    def report_of(verdict: str, message: str) -> VerificationReport:
         return VerificationReport(
-            verdict=Verdict.NOT_PDF, message=_("The file is not a PDF document."), **base
+            verdict=verdict,
+            message=message,
+            sha256=digest,
+            size=len(data),
+            expected_code=expected_code,
         )
+
+    if not is_pdf(data):
+        return report_of(Verdict.NOT_PDF, _("The file is not a PDF document."))
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         embedded = list(reader.embedded_signatures)
     except (PdfReadError, ValueError, KeyError, TypeError, IndexError) as exc:
         logger.info("documents.verify.unreadable", exc_info=exc)
-        return VerificationReport(
-            verdict=Verdict.DAMAGED, message=_("The PDF file is damaged or unreadable."), **base
-        )
-    report = VerificationReport(verdict=Verdict.VALID, message="", **base)
+        return report_of(Verdict.DAMAGED, _("The PDF file is damaged or unreadable."))
+    report = report_of(Verdict.VALID, "")
     _match_registered(report, data_sha256=digest, expected_code=expected_code)
     if not embedded:
         report.verdict = Verdict.UNSIGNED

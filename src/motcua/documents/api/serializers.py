@@ -26,7 +26,7 @@ class VerifyRequestSerializer(serializers.Serializer):
 
 
 class SignatureReportSerializer(serializers.Serializer):
-    field_name = serializers.CharField()
+    signature_field = serializers.CharField()
     signer = serializers.CharField()
     organisation = serializers.CharField()
     signed_at = serializers.DateTimeField(allow_null=True)
