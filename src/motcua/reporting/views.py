@@ -187,10 +187,13 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
     data = dashboard.dashboard(scope=scope)
-    compare = [
-        (COLUMN_LABELS[c], data.this_month[c], data.last_month[c])
-        for c in ("received_total", "settled_total", "settled_late", "in_progress_overdue")
-    ]
+    labels = {
+        "received_total": COLUMN_LABELS["received_total"],
+        "settled_total": COLUMN_LABELS["settled_total"],
+        "settled_late": _("Settled late"),
+        "in_progress_overdue": _("In progress, overdue at the end"),
+    }
+    compare = [(label, data.this_month[c], data.last_month[c]) for c, label in labels.items()]
     channel_labels = dict(Channel.choices)
     return render(
         request,
