@@ -69,7 +69,11 @@ def _record_event(*, event: Any, **kwargs: Any) -> None:
 def _describe(instance: Any) -> dict[str, Any]:
     if instance._meta.label == "core.User":
         return {name: getattr(instance, name) for name in USER_FIELDS}
-    return {"repr": str(instance)[:200]}
+    try:
+        text = str(instance)
+    except (TypeError, ValueError):  # e.g. a date still held as a string before refresh
+        text = f"{instance._meta.label} #{instance.pk}"
+    return {"repr": text[:200]}
 
 
 def _saved(sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
