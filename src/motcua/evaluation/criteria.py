@@ -31,6 +31,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 SCORES = (0, 1, 2)
@@ -171,21 +172,19 @@ def agency_results(steps: Iterable[StepFact]) -> dict[str, str]:
 
 
 def derive(history: History) -> Derived:
-    from django.utils.translation import gettext as _g
-
     scores: dict[int, int | None] = {}
     reasons: dict[int, str] = {}
     labels = {
-        "early": _g("finished before the time limit"),
-        "on_time": _g("finished on the day of the time limit"),
-        "late": _g("finished after the time limit"),
+        "early": gettext("finished before the time limit"),
+        "on_time": gettext("finished on the day of the time limit"),
+        "late": gettext("finished after the time limit"),
     }
     # 1. the record's timeliness
     scores[1] = _TIMELINESS_SCORE.get(history.timeliness)
     reasons[1] = (
         labels[history.timeliness].capitalize()
         if history.timeliness in labels
-        else _g("The procedure has no time limit to compare with.")
+        else gettext("The procedure has no time limit to compare with.")
     )
     # 2. the worst agency
     results = agency_results(history.steps)
@@ -197,22 +196,22 @@ def derive(history: History) -> Derived:
         )
     else:
         scores[2] = None
-        reasons[2] = _g("No step of this record had its own time limit.")
+        reasons[2] = gettext("No step of this record had its own time limit.")
     # 3. supplements
     count = max(0, history.supplement_count)
     scores[3] = 2 if count == 0 else 1 if count == 1 else 0
     reasons[3] = (
-        _g("No supplement was requested.")
+        gettext("No supplement was requested.")
         if count == 0
-        else _g("%(count)d supplement request(s).") % {"count": count}
+        else gettext("%(count)d supplement request(s).") % {"count": count}
     )
     # 4. desks contacted
     desks = len(history.desk_agencies)
     scores[4] = 2 if desks <= 1 else 1 if desks == 2 else 0
     reasons[4] = (
-        _g("Every contact went through one one-stop desk.")
+        gettext("Every contact went through one one-stop desk.")
         if desks <= 1
-        else _g("Desks of %(count)d agencies: %(names)s.")
+        else gettext("Desks of %(count)d agencies: %(names)s.")
         % {"count": desks, "names": ", ".join(sorted(history.desk_agencies))}
     )
     return Derived(scores=scores, reasons=reasons)

@@ -88,7 +88,7 @@ def public_figures() -> list[MonthFigures]:
 
 def links() -> dict[str, str]:
     """The settlement report's transparency page (motcua.reporting), when it is installed."""
-    for name in ("reporting:public", "reporting:transparency", "public_reporting:index"):
+    for name in ("reporting_public:transparency",):
         try:
             return {"settlement_url": reverse(name)}
         except NoReverseMatch:

@@ -1,8 +1,6 @@
 """Criteria 1-4 read from records walked through the services: early, on time and late
 finishes, one and two supplement requests, the per-agency step results and the desks."""
 
-import pytest
-
 from motcua.evaluation import selectors
 from motcua.evaluation.tests.factories import finished_record, walk_to_result
 from motcua.records import services
@@ -64,12 +62,3 @@ def test_two_supplements_score_zero_contacts(world):
     assert record.supplement_count == 2
     assert scores(record)[3] == 0
     assert scores(record)[4] == 2  # both supplements came back through the same desk
-
-
-@pytest.mark.parametrize(
-    ("supplements", "expected"),
-    [(0, 2), (1, 1), (2, 0)],
-)
-def test_contacts_follow_the_number_of_supplements(world, supplements, expected):
-    record = finished_record(world, supplements=supplements, result_day="2025-04-25")
-    assert scores(record)[3] == expected

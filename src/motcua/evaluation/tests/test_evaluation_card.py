@@ -5,7 +5,12 @@ from django.urls import reverse
 
 from motcua.evaluation.selectors import evaluation_url
 from motcua.evaluation.tests.factories import finished_record
-from motcua.records.tests.factories_documents import assert_fonts_embedded, pdf_text, qr_codes, render
+from motcua.records.tests.factories_documents import (
+    assert_fonts_embedded,
+    pdf_text,
+    qr_codes,
+    render,
+)
 
 
 def test_the_card_qr_opens_the_evaluation(client, world):

@@ -22,7 +22,7 @@ class LookupQuerySerializer(serializers.Serializer):
         return attrs
 
 
-class TimelineItemSerializer(serializers.Serializer):
+class PublicTimelineItemSerializer(serializers.Serializer):
     label = serializers.CharField()  # type: ignore[assignment]
     unit = serializers.CharField(help_text="The unit and agency (never an officer's name).")
     started_at = serializers.DateTimeField()
@@ -31,7 +31,7 @@ class TimelineItemSerializer(serializers.Serializer):
     state_label = serializers.CharField()
 
 
-class FeeSerializer(serializers.Serializer):
+class PublicFeeSerializer(serializers.Serializer):
     name = serializers.CharField()
     amount = serializers.IntegerField(help_text="VND")
 
@@ -47,10 +47,10 @@ class PublicRecordSerializer(serializers.Serializer):
     returned_at = serializers.DateTimeField(allow_null=True)
     status = serializers.CharField()
     status_text = serializers.CharField()
-    timeline = TimelineItemSerializer(many=True)
+    timeline = PublicTimelineItemSerializer(many=True)
     supplement_reason = serializers.CharField(allow_blank=True)
     supplement_items = serializers.ListField(child=serializers.CharField())
-    fees_due = FeeSerializer(many=True)
+    fees_due = PublicFeeSerializer(many=True)
     fees_total = serializers.IntegerField()
     evaluable = serializers.BooleanField()
     evaluated = serializers.BooleanField()

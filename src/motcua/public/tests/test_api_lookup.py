@@ -47,3 +47,16 @@ def test_a_proof_is_required(client, record):
     response = call(client, code=record.code)
     assert response.status_code == 400
     assert call(client, code=record.code, digits="12a4").status_code == 400
+
+
+def test_the_schema_documents_the_lookup_and_its_errors(tmp_path):
+    import yaml
+    from django.core.management import call_command
+
+    target = tmp_path / "schema.yml"
+    call_command("spectacular", "--file", str(target))
+    operation = yaml.safe_load(target.read_text(encoding="utf-8"))["paths"][
+        "/api/v1/public/lookup"
+    ]["get"]
+    assert set(operation["responses"]) == {"200", "400", "404", "429"}
+    assert {p["name"] for p in operation["parameters"]} == {"code", "k", "digits"}
