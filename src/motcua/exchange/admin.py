@@ -24,7 +24,9 @@ class SubscriberAdmin(admin.ModelAdmin):
 
 
 @admin.action(description=_("Resend the selected deliveries"))
-def resend_deliveries(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+def resend_deliveries(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet
+) -> None:
     try:
         count = services.delivery_resend(
             actor=request.user, delivery_ids=queryset.values_list("pk", flat=True)
@@ -69,7 +71,15 @@ class OutboxEventAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["=event_id"]
     raw_id_fields = ["record", "record_event"]
-    readonly_fields = ["event_id", "record_event", "record", "kind", "occurred_at", "created_at", "body"]
+    readonly_fields = [
+        "event_id",
+        "record_event",
+        "record",
+        "kind",
+        "occurred_at",
+        "created_at",
+        "body",
+    ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -94,6 +104,12 @@ class NationalProcedureCodeAdmin(admin.ModelAdmin):
 
 @admin.register(NationalSyncState)
 class NationalSyncStateAdmin(admin.ModelAdmin):
-    list_display = ["subscriber", "record", "first_synced_at", "last_synced_at", "last_national_code"]
+    list_display = [
+        "subscriber",
+        "record",
+        "first_synced_at",
+        "last_synced_at",
+        "last_national_code",
+    ]
     list_filter = ["subscriber"]
     raw_id_fields = ["record"]

@@ -108,7 +108,7 @@ def dong_bo_ho_so(record: Record) -> dict[str, Any]:
         "DanhSachHoSoBoSung": [
             {
                 "HoSoBoSungId": str(round_.pk),
-                "NguoiYeuCauBoSung": round_.requested_by.display_name,
+                "NguoiYeuCauBoSung": round_.requested_by.display_name(),
                 "NoiDungBoSung": round_.reason,
                 "NgayBoSung": fmt(round_.requested_at),
                 "NguoiTiepNhanBoSung": "",
@@ -141,7 +141,7 @@ def cap_nhat_tien_do(record: Record, event: RecordEvent) -> dict[str, Any]:
     content = f"{what}: {event.note}" if event.note else what
     return {
         "MaHoSo": record_code(record),
-        "NguoiXuLy": actor.display_name if actor else "",
+        "NguoiXuLy": actor.display_name() if actor else "",
         "ChucDanh": getattr(actor, "title", "") if actor else "",
         "ThoiDiemXuLy": fmt(event.at),
         "PhongBanXuLy": unit.name if unit else "",

@@ -108,6 +108,10 @@ def lagging_subscribers(*, threshold_minutes: int | None = None) -> list[Lag]:
     )
     subscribers = {s.pk: s for s in Subscriber.objects.all()}
     return [
-        Lag(subscriber=subscribers[row["subscriber_id"]], oldest_at=row["oldest"], waiting=row["waiting"])
+        Lag(
+            subscriber=subscribers[row["subscriber_id"]],
+            oldest_at=row["oldest"],
+            waiting=row["waiting"],
+        )
         for row in rows
     ]

@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, close_old_connections, connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
@@ -48,6 +49,21 @@ class WorkerConfig:
     retry_base: float = field(default_factory=lambda: settings.MOTCUA_OUTBOX_RETRY_BASE_SECONDS)
     retry_max: float = field(default_factory=lambda: settings.MOTCUA_OUTBOX_RETRY_MAX_SECONDS)
     poll: float = field(default_factory=lambda: settings.MOTCUA_OUTBOX_POLL_SECONDS)
+
+    def __post_init__(self) -> None:
+        if self.lease_seconds <= self.margin:
+            raise ImproperlyConfigured(
+                f"MOTCUA_OUTBOX_LEASE_SECONDS ({self.lease_seconds}) must exceed "
+                f"{CALLS_PER_DELIVERY} × MOTCUA_OUTBOX_HTTP_TIMEOUT_SECONDS + 1 ({self.margin}): "
+                "a worker must be able to finish a delivery before its claim ends."
+            )
+        if self.batch_size < 1 or self.max_attempts < 1:
+            raise ImproperlyConfigured("The outbox batch size and attempts must be at least 1.")
+
+    @property
+    def margin(self) -> float:
+        """Seconds one delivery may take at most (every call timing out)."""
+        return self.timeout * CALLS_PER_DELIVERY + 1
 
 
 def backoff_seconds(attempts: int, *, base: float, cap: float) -> float:
@@ -135,7 +151,7 @@ class OutboxWorker:
         if not deliveries:
             return report
         lease_end = started + self.config.lease_seconds
-        margin = self.config.timeout * CALLS_PER_DELIVERY + 1
+        margin = self.config.margin
         delivered: dict[int | None, list[int]] = defaultdict(list)
         failures: list[tuple[Delivery, Outcome]] = []
         down: dict[int, float] = {}  # subscriber -> retry delay

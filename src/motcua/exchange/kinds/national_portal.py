@@ -162,7 +162,9 @@ class NationalPortalChannel:
                         "last_national_code": record.national_code,
                     },
                 )
-            self.call("CapNhatTienDoHoSoMC", madonvi, data=[national.cap_nhat_tien_do(record, event)])
+            self.call(
+                "CapNhatTienDoHoSoMC", madonvi, data=[national.cap_nhat_tien_do(record, event)]
+            )
         except PortalError as exc:
             return Outcome(
                 ok=False, status_code=exc.status, error=str(exc)[:500], subscriber_down=exc.down

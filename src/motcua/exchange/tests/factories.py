@@ -37,7 +37,7 @@ def portal(url: str, **kwargs: object) -> Subscriber:
 def fast_config(**overrides: float) -> WorkerConfig:
     values = dict(
         batch_size=20,
-        lease_seconds=5.0,
+        lease_seconds=10.0,
         timeout=2.0,
         max_attempts=5,
         retry_base=0.01,

@@ -45,6 +45,9 @@ class FakeServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body go out in two writes: without TCP_NODELAY the second waits for
+            # the client's delayed ACK (40 ms per request).
+            disable_nagle_algorithm = True
 
             def log_message(self, *args: Any) -> None:
                 pass
@@ -174,7 +177,7 @@ class FakeNationalPortal(FakeServer):
     DongBoHoSoMC / CapNhatTienDoHoSoMC (error_code "00"); an unknown or expired session answers
     error_code "-1". Requests with missing fields or malformed dates are refused ("02")."""
 
-    def __init__(self, *, username: str = "tinh99", password: str = "mat-khau-99") -> None:
+    def __init__(self, *, username: str = "tinh99", password: str = "mat-khau-99") -> None:  # noqa: S107
         super().__init__()
         self.username = username
         self.password = password
@@ -194,7 +197,10 @@ class FakeNationalPortal(FakeServer):
     def handle(self, path: str, headers: Any, body: bytes) -> tuple[int, bytes]:
         payload = json.loads(body)
         if path == "/api/auth":
-            if payload.get("username") == self.username and payload.get("password") == self.password:
+            if (
+                payload.get("username") == self.username
+                and payload.get("password") == self.password
+            ):
                 token = uuid.uuid4().hex
                 with self.lock:
                     self.sessions.add(token)
@@ -239,9 +245,9 @@ class FakeNationalPortal(FakeServer):
             if missing:
                 return f"missing {sorted(missing)}"
             for key, value in row.items():
-                if key.startswith("Ngay") or key == "ThoiDiemXuLy":
-                    if value and not (isinstance(value, str) and DATE.match(value)):
-                        return f"bad date {key}={value!r}"
+                is_date = key.startswith("Ngay") or key == "ThoiDiemXuLy"
+                if is_date and value and not (isinstance(value, str) and DATE.match(value)):
+                    return f"bad date {key}={value!r}"
             if service == "DongBoHoSoMC" and row["TrangThaiHoSo"] not in range(1, 11):
                 return "TrangThaiHoSo must be 1-10"
         return ""

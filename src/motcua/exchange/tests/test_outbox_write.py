@@ -64,7 +64,7 @@ def test_a_move_that_fails_leaves_no_outbox_row(world):
 
 
 def test_filters_by_event_kind_agency_and_active_flag(world):
-    only_received = webhook("http://127.0.0.1:9/a", name="received only", event_kinds=["record.received"])
+    webhook("http://127.0.0.1:9/a", name="received only", event_kinds=["record.received"])
     police_only = webhook("http://127.0.0.1:9/b", name="police only")
     police_only.agencies.add(world.police)
     justice = webhook("http://127.0.0.1:9/c", name="justice")
