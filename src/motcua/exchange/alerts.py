@@ -8,7 +8,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from motcua.exchange import permissions, selectors
+from motcua.exchange import selectors
 
 
 @dataclass(frozen=True)
@@ -19,8 +19,21 @@ class HomeAlert:
     link_label: str = ""
 
 
+def _is_monitor(request: Any) -> bool:
+    """permissions.can_monitor from the roles the page already read (no extra query)."""
+    from motcua.core.nav import request_staff_roles
+    from motcua.organisations.models import Role
+
+    user = request.user
+    if not user.is_authenticated:
+        return False
+    return bool(user.is_superuser) or any(
+        row.role == Role.SYSTEM_ADMIN for row in request_staff_roles(request)
+    )
+
+
 def home_alerts(*, request: Any) -> list[HomeAlert]:
-    if not permissions.can_monitor(request.user):
+    if not _is_monitor(request):
         return []
     return [
         HomeAlert(

@@ -121,3 +121,12 @@ def test_lag_alert_on_the_work_desk_for_administrators_only(world, deliveries, c
     assert "Broken" not in client.get(reverse("core:home")).content.decode()
     settings.MOTCUA_OUTBOX_LAG_ALERT_MINUTES = 180
     assert selectors.lagging_subscribers() == []
+
+
+def test_a_system_administrator_role_sees_the_alert_without_being_superuser(
+    world, deliveries, client
+):
+    Delivery.objects.update(created_at=timezone.now() - timedelta(hours=2))
+    StaffRole.objects.create(user=world.reception, agency=world.justice, role=Role.SYSTEM_ADMIN)
+    client.force_login(world.reception)
+    assert "Broken" in client.get(reverse("core:home")).content.decode()
