@@ -36,3 +36,8 @@ def test_figures_for_this_and_last_month(client, world):
 def test_the_page_works_without_any_data(client, db):
     response = client.get(reverse("public:figures"))
     assert response.status_code == 200
+
+
+def test_the_page_links_to_the_settlement_transparency_page(client, db):
+    body = client.get(reverse("public:figures")).content.decode()
+    assert reverse("reporting_public:transparency") in body
