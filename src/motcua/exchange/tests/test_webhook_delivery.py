@@ -127,3 +127,17 @@ def test_verify_helper_matches_the_documented_scheme():
     assert not signing.verify(
         SECRET, timestamp=str(now - 600), signature=signing.sign(SECRET, now - 600, body), body=body
     )
+
+
+def test_the_outbox_worker_command_delivers_until_idle(world, receiver):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    webhook(receiver.url)
+    make_records(world, count=2)
+    out = StringIO()
+    call_command("outbox-worker", "--until-idle", "--worker-id", "cmd", stdout=out)
+    assert "delivered=4" in out.getvalue()
+    assert set(Delivery.objects.values_list("lease_owner", flat=True)) == {"cmd"}
+    assert len(receiver.events) == 4

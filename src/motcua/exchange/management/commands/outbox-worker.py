@@ -31,16 +31,19 @@ class Command(BaseCommand):
         def stop(signum: int, frame: Any) -> None:
             stopping["flag"] = True
 
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
+        previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
         worker = OutboxWorker(worker_id=options["worker_id"], config=config)
         if options["verbosity"] > 0:
             self.stdout.write(f"outbox worker {worker.worker_id} started")
-        total = worker.run(
-            should_stop=lambda: stopping["flag"],
-            max_seconds=options["max_seconds"],
-            until_idle=options["until_idle"],
-        )
+        try:
+            total = worker.run(
+                should_stop=lambda: stopping["flag"],
+                max_seconds=options["max_seconds"],
+                until_idle=options["until_idle"],
+            )
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
         if options["verbosity"] > 0:
             self.stdout.write(
                 f"outbox worker {worker.worker_id} stopped: delivered={total.delivered} "
