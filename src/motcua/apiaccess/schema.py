@@ -56,11 +56,35 @@ def _local_times(node: Any) -> None:
             _local_times(value)
 
 
+# Integer bounds that only reflect the database's column size. They differ between backends
+# (SQLite: 64 bits for every column; PostgreSQL: 16/32/64) and are not part of the contract.
+STORAGE_BOUNDS = {32767, 2147483647, 9223372036854775807, -32768, -2147483648, -9223372036854775808}
+
+
+def _storage_bounds(node: Any) -> None:
+    """Drop database-derived integer bounds so that the schema is the same on every backend."""
+    if isinstance(node, dict):
+        if node.get("type") == "integer":
+            dropped = False
+            for key in ("maximum", "minimum"):
+                if node.get(key) in STORAGE_BOUNDS:
+                    node.pop(key)
+                    dropped = True
+            if dropped and node.get("format") == "int64":
+                node.pop("format")
+        for value in node.values():
+            _storage_bounds(value)
+    elif isinstance(node, list):
+        for value in node:
+            _storage_bounds(value)
+
+
 def postprocess(result: dict[str, Any], generator: Any, request: Any, public: bool) -> Any:
     """Every operation open to API clients documents 401 and 429 with the shared Error body;
-    local times get a pattern."""
-    _local_times(result.get("components", {}))
-    _local_times(result.get("paths", {}))
+    local times get a pattern; database column sizes are left out."""
+    for part in ("components", "paths"):
+        _local_times(result.get(part, {}))
+        _storage_bounds(result.get(part, {}))
     error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
     for operations in result.get("paths", {}).values():
         for operation in operations.values():

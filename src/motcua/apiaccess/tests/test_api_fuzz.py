@@ -10,7 +10,9 @@ import re
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -29,6 +31,18 @@ CHECKS = [
     content_type_conformance,
     response_schema_conformance,
 ]
+
+
+@pytest.fixture
+def keep_the_test_connection(token):
+    """The WSGI handler closes the database connection after each request (as in production);
+    in a test that would close the test's transaction, so turn that off as Django's own test
+    client does (after ``token``: the test client turns it back on after each request)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -67,5 +81,7 @@ schema = schemathesis.openapi.from_wsgi(
     database=None,
     suppress_health_check=list(HealthCheck),
 )
-def test_the_api_answers_every_generated_request_within_its_schema(case, token):
+def test_the_api_answers_every_generated_request_within_its_schema(
+    case, token, keep_the_test_connection
+):
     case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=CHECKS)
