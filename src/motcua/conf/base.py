@@ -102,7 +102,7 @@ TEMPLATES = [
 
 # DATABASE_URL: e.g. postgres://motcua:secret@127.0.0.1:5432/motcua; default: SQLite in VAR_DIR.
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'motcua.sqlite3'}")
-if DATABASE_URL.startswith("sqlite:///") and DATABASE_URL == f"sqlite:///{VAR_DIR / 'motcua.sqlite3'}":
+if env_str("DATABASE_URL", "") == "":
     VAR_DIR.mkdir(parents=True, exist_ok=True)  # the embedded database lives there
 DATABASES = {
     "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))

@@ -136,7 +136,11 @@ def test_views_of_personal_data_and_exports_are_recorded(world, client):
     assert client.get(f"/records/{record.code}/").status_code == 200
     assert client.get(f"/api/v1/records/{record.code}/").status_code == 200
     assert client.get(f"/records/{record.code}/receipt.pdf").status_code == 200
-    rows = list(AuditEntry.objects.filter(actor_label="reception").values_list("action", "object_id", "detail"))
+    rows = list(
+        AuditEntry.objects.filter(actor_label="reception").values_list(
+            "action", "object_id", "detail"
+        )
+    )
     assert ("personal_data.viewed", record.code, {"via": "page"}) in rows
     assert ("personal_data.viewed", record.code, {"via": "api"}) in rows
     assert any(action == "export.document" for action, _obj, _detail in rows)

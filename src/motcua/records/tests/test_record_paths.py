@@ -584,7 +584,9 @@ def test_events_carry_the_due_instants_for_as_of_reports(world):
     with travel("2025-04-21 08:00"):
         record = receive(world)
     with travel("2025-05-06 10:00"):
-        services.record_extend(actor=world.leader, record=record, new_due_at=at("2025-05-12 17:00"), reason="x")
+        services.record_extend(
+            actor=world.leader, record=record, new_due_at=at("2025-05-12 17:00"), reason="x"
+        )
     received, extended = record.events.order_by("id")
     assert received.statutory_due_after == received.due_after == at("2025-05-07 08:00")
     assert extended.due_after == at("2025-05-12 17:00")
