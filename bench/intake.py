@@ -1,46 +1,65 @@
 """Intake throughput through the service layer on PostgreSQL.
 
-    .venv/bin/python bench/intake.py [--records 3000] [--workers 2]
+    .venv/bin/python bench/intake.py [--records 3000] [--workers 2] [--profile 200]
 
 Each intake is the full service: validation, record code (atomic per-agency daily sequence),
-appointment from the calendar, process steps, components, fees, one event and the queued
-side-effect task (django-tasks database backend, stored in the same transaction). Several
-worker processes (default: one per core) receive at the same desk concurrently.
+appointment from the calendar, process steps, components, fees, one event and what the event
+brings with it in the same transaction (the exchange outbox row and its deliveries, the audit
+log entry, the queued side-effect task of the django-tasks database backend). Several worker
+processes (default: one per core) receive at the same desk concurrently. Besides the wall
+clock, the CPU time of the workers and of their PostgreSQL backends is measured (/proc), which
+gives what the cores can do when nothing else runs on them.
+
+The benchmark uses its own database (``motcua_bench_intake``, recreated on every run) so that
+it never drops the million records of ``bench/seed.py``.
+
+``--profile N`` then receives N more records in this process under cProfile and
+``CaptureQueriesContext`` and prints where the time goes: queries per intake by table and
+statement, the time spent waiting for PostgreSQL and the Python functions that cost most.
 Writes bench/results/intake.json.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
+import io
 import multiprocessing as mp
 import os
+import pstats
+import re
 import sys
 import time
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from common import print_table, setup_django, write_result  # noqa: E402
+from common import DEFAULT_URL, print_table, setup_django, write_result  # noqa: E402
+
+DATABASE_URL = os.environ.get(
+    "BENCH_INTAKE_DATABASE_URL", DEFAULT_URL.rsplit("/", 1)[0] + "/motcua_bench_intake"
+)
 
 
-def _worker(count: int, queue: mp.Queue) -> None:  # type: ignore[type-arg]
-    setup_django(fresh=False)
-    from django.db import connection
-
+def _desk() -> tuple[Any, ...]:
     from motcua.catalogue.models import Procedure
     from motcua.core.models import User
     from motcua.organisations.models import Agency
-    from motcua.records.services import record_receive
     from motcua.records.tests.factories import applicant, full_components
 
     reception = User.objects.get(username="reception")
     agency = Agency.objects.get(code="000.00.12.H99")
     procedure = Procedure.objects.get(code="2.000488")
-    components = full_components(procedure)
-    person = applicant()
-    connection.ensure_connection()
-    start = time.perf_counter()
+    return reception, agency, procedure, full_components(procedure), applicant()
+
+
+def _receive(desk: tuple[Any, ...], count: int) -> None:
+    from motcua.records.services import record_receive
+
+    reception, agency, procedure, components, person = desk
     for _ in range(count):
         record_receive(
             actor=reception,
@@ -50,7 +69,97 @@ def _worker(count: int, queue: mp.Queue) -> None:  # type: ignore[type-arg]
             applicant=person,
             components=components,
         )
-    queue.put(time.perf_counter() - start)
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by process ``pid`` (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _worker(count: int, queue: mp.Queue) -> None:  # type: ignore[type-arg]
+    setup_django(DATABASE_URL, fresh=False)
+    from django.db import connection
+
+    desk = _desk()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = int(cursor.fetchone()[0])
+    start, python, server = time.perf_counter(), time.process_time(), _cpu_seconds(backend)
+    _receive(desk, count)
+    queue.put(
+        (
+            time.perf_counter() - start,
+            time.process_time() - python,
+            _cpu_seconds(backend) - server,
+        )
+    )
+
+
+_TABLE = re.compile(r'(?:FROM|INTO|UPDATE)\s+"?([a-z_]+)"?', re.IGNORECASE)
+
+
+def _statement(sql: str) -> str:
+    verb = sql.split(None, 1)[0].upper() if sql.strip() else "?"
+    if verb in ("SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT"):
+        return verb
+    match = _TABLE.search(sql)
+    return f"{verb} {match.group(1) if match else '?'}"
+
+
+def profile(count: int) -> list[dict[str, Any]]:
+    """Receive ``count`` records in this process under cProfile; print where the time goes."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    desk = _desk()
+    _receive(desk, 5)  # warm the memo (calendars, plans) and the connection
+    profiler = cProfile.Profile()
+    with CaptureQueriesContext(connection) as captured:
+        start = time.perf_counter()
+        profiler.enable()
+        _receive(desk, count)
+        profiler.disable()
+        wall = time.perf_counter() - start
+    queries = captured.captured_queries
+    by_statement = Counter(_statement(q["sql"]) for q in queries)
+    stats = pstats.Stats(profiler)
+    waiting = sum(
+        value[3]  # cumulative time
+        for key, value in stats.stats.items()  # type: ignore[attr-defined]
+        if key[2] in ("execute", "executemany") and "psycopg" in key[0] and "cursor" in key[0]
+    )
+    print(f"\nprofile: {count} intakes in one process, {wall:.2f} s ({count / wall:.1f}/s)")
+    print(f"queries per intake: {len(queries) / count:.1f}")
+    print_table(
+        [
+            {"statement": name, "per_intake": round(n / count, 2)}
+            for name, n in by_statement.most_common()
+        ]
+    )
+    print(
+        f"\ntime in psycopg execute (waiting for PostgreSQL): {waiting:.2f} s "
+        f"({100 * waiting / wall:.0f} % of the profiled time, profiler overhead included)"
+    )
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(
+        r"motcua|django/db/models/(query|base)|psycopg/cursor", 30
+    )
+    print(out.getvalue())
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(15)
+    print(out.getvalue())
+    return [
+        {
+            "profiled_intakes": count,
+            "profiled_per_s": round(count / wall, 1),
+            "queries_per_intake": round(len(queries) / count, 1),
+            "db_wait_share": round(waiting / wall, 2),
+            "statements_per_intake": {
+                name: round(n / count, 2) for name, n in by_statement.most_common()
+            },
+        }
+    ]
 
 
 def main() -> None:
@@ -59,9 +168,11 @@ def main() -> None:
     )
     parser.add_argument("--records", type=int, default=3000)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--profile", type=int, default=0, metavar="N")
     args = parser.parse_args()
     os.environ["MOTCUA_TASKS_BACKEND"] = "django_tasks_db.DatabaseBackend"
-    setup_django(fresh=True)
+    load = os.getloadavg()
+    setup_django(DATABASE_URL, fresh=True)
     from motcua.records.models import Record
     from motcua.records.tests.factories import build_world
 
@@ -79,12 +190,13 @@ def main() -> None:
     for proc in procs:
         proc.join()
     wall = time.perf_counter() - wall
+    results = [queue.get() for _ in procs]
     total = Record.objects.count()
     codes = Record.objects.values("code").distinct().count()
     from django_tasks_db.models import DBTaskResult
 
     tasks = DBTaskResult.objects.count()
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "workers": args.workers,
             "records": total,
@@ -92,12 +204,23 @@ def main() -> None:
             "queued_tasks": tasks,
             "wall_s": round(wall, 2),
             "records_per_s": round(total / wall, 1),
+            # CPU per intake, whatever else runs on the machine: the worker (Python) and the
+            # PostgreSQL backend serving it; "cpu_bound_per_s" is what the cores could do if
+            # they ran nothing else (commit fsync waits excluded).
+            "python_cpu_ms": round(1000 * sum(r[1] for r in results) / total, 2),
+            "postgres_cpu_ms": round(1000 * sum(r[2] for r in results) / total, 2),
+            "cpu_bound_per_s": round(
+                (os.cpu_count() or 1) * total / sum(r[1] + r[2] for r in results), 1
+            ),
+            "load_average": " ".join(f"{x:.2f}" for x in load),
         }
     ]
     print_table(rows)
-    print("written:", write_result("intake", rows))
     if codes != total:
         raise SystemExit("duplicate record codes!")
+    if args.profile:
+        rows += profile(args.profile)
+    print("written:", write_result("intake", rows))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Reads for the officer pages, built on the scoped selectors in ``records.selectors``.
 
-- the four work queues (mine, my unit's, due soon, overdue), their capped counts and the row
-  query (a constant number of queries per page, whatever the number of rows);
+- the four work queues (mine, my unit's, due soon, overdue), their counts (one query) and the
+  row query (a constant number of queries per page, whatever the number of rows);
 - the record page (the record and everything shown with it, loaded once);
 - the desk: agencies where the user receives, online submissions waiting there, desk slips;
 - officers of a unit (to assign or forward to).
@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from motcua.core.errors import NotFound
@@ -48,10 +48,17 @@ def due_soon_until(*, now: datetime) -> datetime:
 
 def _overdue_q(now: datetime) -> Q:
     """Overdue at ``now``: the appointment has passed; a record paused for a supplement is
-    judged at the instant its clock paused (``deadlines.is_overdue``)."""
-    return Q(record__paused_at__isnull=True, record__due_at__lt=now) | Q(
-        record__paused_at__isnull=False, record__due_at__lt=F("record__paused_at")
+    judged at the instant its clock paused (``deadlines.is_overdue``). Either way the
+    appointment is before ``now``: said first, it lets the database read the open records in
+    appointment order up to ``now`` and stop as soon as a page is full."""
+    return Q(record__due_at__lt=now) & (
+        Q(record__paused_at__isnull=True) | Q(record__due_at__lt=F("record__paused_at"))
     )
+
+
+def _due_soon_q(now: datetime, until: datetime) -> Q:
+    """Due soon at ``now``: the appointment falls in ``[now, until]`` and the clock runs."""
+    return Q(record__paused_at__isnull=True, record__due_at__gte=now, record__due_at__lte=until)
 
 
 def _my_work(user: Any) -> QuerySet[RecordStep]:
@@ -72,32 +79,96 @@ def queue_steps(
         return steps_unit_queue(user=user)
     if queue == QUEUE_DUE_SOON:
         until = until or due_soon_until(now=now)
-        return _my_work(user).filter(
-            record__paused_at__isnull=True, record__due_at__gte=now, record__due_at__lte=until
-        )
+        return _my_work(user).filter(_due_soon_q(now, until))
     if queue == QUEUE_OVERDUE:
         return _my_work(user).filter(_overdue_q(now))
     raise ValueError(f"Unknown queue {queue!r}")
 
 
-def queue_rows(qs: QuerySet[RecordStep], *, queue: str) -> QuerySet[RecordStep]:
-    """``qs`` with everything a queue row shows joined in (one query per page) and a stable
-    order: by step due then appointment in the personal queues, by appointment in the
+_ROW_RELATED = (
+    "record",
+    "record__procedure_version",
+    "record__procedure_version__procedure",
+    "unit",
+    "agency",
+    "assignee",
+)
+# What a queue row shows or computes its badges from (views.queues.queue_row and the
+# _queue_row template), and nothing else: the joined rows carry long texts (procedure
+# descriptions, due-date explanations, password hashes) that a list never shows.
+_ROW_FIELDS = (
+    "kind",
+    "name",
+    "due_at",
+    "record_id",
+    "agency_id",
+    "unit_id",
+    "assignee_id",
+    "record__code",
+    "record__status",
+    "record__applicant_name",
+    "record__received_at",
+    "record__due_at",
+    "record__paused_at",
+    "record__supplement_count",
+    "record__extension_count",
+    "record__agency_id",
+    "record__handling_agency_id",
+    "record__current_step_id",
+    "record__procedure_version_id",
+    "record__procedure_version__name",
+    "record__procedure_version__procedure_id",
+    "record__procedure_version__procedure__code",
+    "unit__name",
+    "agency__name",
+    "agency__short_name",
+    "assignee__username",
+    "assignee__full_name",
+    "assignee__first_name",
+    "assignee__last_name",
+)
+
+
+class QueueRows:
+    """The rows of a queue, ordered, sliced by the paginator like a queryset.
+
+    Each slice is ONE query in two layers: the inner query picks the page's step ids with
+    ``ORDER BY ... LIMIT/OFFSET`` on the narrow join (active steps and their record's
+    appointment, both read from partial indexes), the outer one joins only those rows with
+    everything a row shows. Joining everything first makes PostgreSQL fetch every matching row
+    in full before it sorts: on a million records the deadline queues took 200+ ms that way
+    (bench/queues.py, docs/performance.md)."""
+
+    ordered = True
+
+    def __init__(self, qs: QuerySet[RecordStep], order: list[Any]) -> None:
+        self._ids = qs.order_by(*order).values("pk")
+        self._order = order
+
+    def __getitem__(self, key: slice) -> list[RecordStep]:
+        if not isinstance(key, slice):  # pragma: no cover - the paginator always slices
+            raise TypeError("QueueRows supports slices only")
+        return list(
+            RecordStep.objects.filter(pk__in=self._ids[key])
+            .select_related(*_ROW_RELATED)
+            .only(*_ROW_FIELDS)
+            .order_by(*self._order)
+        )
+
+    def count(self) -> int:
+        return self._ids.count()
+
+
+def queue_rows(qs: QuerySet[RecordStep], *, queue: str) -> QueueRows:
+    """The rows of ``qs`` with everything a queue row shows joined in (one query per page) in a
+    stable order: by step due then appointment in the personal queues, by appointment in the
     deadline queues; the step id breaks ties."""
-    rows = qs.select_related(
-        "record",
-        "record__procedure_version",
-        "record__procedure_version__procedure",
-        "unit",
-        "agency",
-        "assignee",
-    )
     order: list[Any]
     if queue in (QUEUE_MINE, QUEUE_UNIT):
         order = [F("due_at").asc(nulls_last=True), F("record__due_at").asc(nulls_last=True), "pk"]
     else:
         order = [F("record__due_at").asc(nulls_last=True), F("due_at").asc(nulls_last=True), "pk"]
-    return rows.order_by(*order)
+    return QueueRows(qs, order)
 
 
 def capped_count(qs: QuerySet[Any], cap: int = COUNT_CAP) -> int:
@@ -114,14 +185,33 @@ class QueueCount:
 
 
 def queue_counts(*, user: Any, now: datetime, until: datetime) -> dict[str, QueueCount]:
-    """One capped count per queue (four small queries)."""
-    result = {}
-    for queue in QUEUES:
-        count = capped_count(queue_steps(user=user, queue=queue, now=now, until=until))
-        result[queue] = QueueCount(
-            queue=queue, count=min(count, COUNT_CAP), capped=count > COUNT_CAP
+    """The four counts in two queries, one per part of the user's work: "mine" (assigned to
+    the user) and "unit" (waiting unassigned in the user's units), each counted in one pass
+    with the deadline queues as filtered counts (they are cut from the union of the two).
+    Each part is one range of a small partial index, so the work grows with the user's own
+    queue, never with the table; counts above ``COUNT_CAP`` are shown capped."""
+
+    def part(qs: QuerySet[RecordStep]) -> dict[str, int]:
+        return qs.aggregate(
+            total=Count("record"),
+            due_soon=Count("record", filter=_due_soon_q(now, until)),
+            overdue=Count("record", filter=_overdue_q(now)),
         )
-    return result
+
+    mine = part(steps_my_queue(user=user))
+    unit = part(steps_unit_queue(user=user))
+    totals = {
+        QUEUE_MINE: mine["total"],
+        QUEUE_UNIT: unit["total"],
+        QUEUE_DUE_SOON: mine["due_soon"] + unit["due_soon"],
+        QUEUE_OVERDUE: mine["overdue"] + unit["overdue"],
+    }
+    return {
+        queue: QueueCount(
+            queue=queue, count=min(totals[queue], COUNT_CAP), capped=totals[queue] > COUNT_CAP
+        )
+        for queue in QUEUES
+    }
 
 
 def search_steps(qs: QuerySet[RecordStep], text: str) -> QuerySet[RecordStep]:

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.models import TimeStampedModel
-from motcua.records.workflow import Status
+from motcua.records.workflow import OPEN, Status
 
 
 class Channel(models.TextChoices):
@@ -141,6 +141,24 @@ class Record(TimeStampedModel):
             models.Index(fields=["finished_at"], name="record_finished"),
             models.Index(fields=["applicant_id_number"], name="record_applicant_id"),
             models.Index(fields=["status", "due_at"], name="record_status_due"),
+            # Record lists newest first (search without a filter).
+            models.Index(fields=["received_at", "id"], name="record_received"),
+            # Open records only: the queues join their steps to it without reading the table
+            # (appointment and pause instant are in the index).
+            models.Index(
+                fields=["id"],
+                include=["due_at", "paused_at"],
+                condition=models.Q(status__in=sorted(status.value for status in OPEN)),
+                name="record_open",
+            ),
+            # Open records in appointment order: the "due soon" queue reads them from now on
+            # and stops as soon as a page is full.
+            models.Index(
+                fields=["due_at"],
+                include=["id", "paused_at"],
+                condition=models.Q(status__in=sorted(status.value for status in OPEN)),
+                name="record_open_due",
+            ),
         ]
 
     def __str__(self) -> str:
