@@ -78,6 +78,11 @@ def _pages(user: Any) -> list[tuple[str, list[str]]]:
     return pages
 
 
+def _shorten(sql: str) -> str:
+    """The beginning and the end (FROM ... WHERE ... ORDER BY) of a long statement."""
+    return sql if len(sql) <= 2400 else f"{sql[:400]} ... {sql[-2000:]}"
+
+
 def _percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))
@@ -122,7 +127,7 @@ def run(
             info[(role, page)] = {
                 "queries": len(times),
                 "db_ms": round(sum(times), 1),
-                "slowest_sql": captured.captured_queries[slowest]["sql"][:2000]
+                "slowest_sql": _shorten(captured.captured_queries[slowest]["sql"])
                 if slowest is not None
                 else "",
                 "slowest_ms": round(times[slowest], 1) if slowest is not None else 0.0,
@@ -195,6 +200,9 @@ def main() -> None:
     parser.add_argument(
         "--gc-freeze", action="store_true", help="gc.freeze() after the warm-up (see README)"
     )
+    parser.add_argument(
+        "--result", default="queues", help="name of the JSON file in bench/results/"
+    )
     args = parser.parse_args()
     os.environ.setdefault("DB_CONN_MAX_AGE", "60")
     seeded: list[dict[str, Any]] = []
@@ -203,6 +211,7 @@ def main() -> None:
         from seed import seed
 
         seeded = seed(records=args.records)
+        write_result("seed", seeded)
     else:
         setup_django(fresh=False)
         found = _record_count()
@@ -225,6 +234,7 @@ def main() -> None:
             "records": args.records,
             "repeat": args.repeat,
             "gc_freeze": args.gc_freeze,
+            "pgoptions": os.environ.get("PGOPTIONS", ""),
             "load_average": [round(x, 2) for x in load],
             "worst_p95_ms": worst,
             "target_p95_ms": TARGET_P95_MS,
@@ -234,7 +244,7 @@ def main() -> None:
         {"summary": summary},
         {"detail": detail},
     ]
-    print("written:", write_result("queues", rows))
+    print("written:", write_result(args.result, rows))
 
 
 if __name__ == "__main__":

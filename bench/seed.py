@@ -241,11 +241,22 @@ def _drop_secondary(cursor: Any) -> tuple[list[str], list[str]]:
         [BIG_TABLES],
     )
     indexes = cursor.fetchall()
+    # per-column statistics targets of expression indexes (ALTER INDEX ... SET STATISTICS)
+    cursor.execute(
+        "SELECT a.attrelid::regclass::text, a.attnum, a.attstattarget FROM pg_attribute a "
+        "JOIN pg_index i ON i.indexrelid = a.attrelid "
+        "WHERE i.indrelid = ANY(%s::regclass[]) AND a.attstattarget > 0",
+        [BIG_TABLES],
+    )
+    targets = cursor.fetchall()
     for table, name, _kind, _definition in constraints:
         cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
     for name, _definition in indexes:
         cursor.execute(f"DROP INDEX {name}")
-    recreate_indexes = [definition for _name, definition in indexes]
+    recreate_indexes = [definition for _name, definition in indexes] + [
+        f"ALTER INDEX {name} ALTER COLUMN {column} SET STATISTICS {target}"
+        for name, column, target in targets
+    ]
     # unique constraints before foreign keys
     recreate_constraints = [
         f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'
