@@ -188,6 +188,23 @@ def overall(qs: QuerySet[Evaluation]) -> Row:
     )
 
 
+def month_against_last(
+    *, user: Any, day: date, agency_id: int | None = None
+) -> tuple[Period, Row, Period, Row]:
+    """The satisfaction of ``day``'s month and of the month before, for the leaders' dashboard:
+    the user's agencies, narrowed to ``agency_id`` (settling or receiving agency) when given.
+    Two aggregate queries."""
+    this = month_period(day)
+    last = previous_month(this)
+    rows = []
+    for period in (this, last):
+        qs = evaluations_for(user=user, period=period)
+        if agency_id is not None:
+            qs = qs.filter(Q(agency_id=agency_id) | Q(receiving_agency_id=agency_id))
+        rows.append(overall(qs))
+    return this, rows[0], last, rows[1]
+
+
 def low_scores(qs: QuerySet[Evaluation], *, limit: int = 200) -> list[Evaluation]:
     """Evaluations below ``MOTCUA_EVALUATION_LOW_SCORE`` or dissatisfied, newest first."""
     from django.conf import settings

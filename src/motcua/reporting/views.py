@@ -10,10 +10,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from motcua.core.errors import DomainError, PermissionDenied
+from motcua.evaluation import permissions as evaluation_permissions
+from motcua.evaluation import reports as evaluation_reports
 from motcua.organisations.calendar import TZ
 from motcua.records.models.record import Channel
 from motcua.records.views.common import LookaheadPage, page_number
@@ -194,6 +197,26 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         "in_progress_overdue": _("In progress, overdue at the end"),
     }
     compare = [(label, data.this_month[c], data.last_month[c]) for c, label in labels.items()]
+    satisfaction = None
+    if evaluation_permissions.can_read_reports(request.user):
+        this, now, last, before = evaluation_reports.month_against_last(
+            user=request.user,
+            day=timezone.localdate(),
+            agency_id=scope.agency.pk if scope.agency else None,
+        )
+        satisfaction = {
+            "rows": [
+                (_("Evaluations"), now.count, before.count),
+                (_("Satisfied or very satisfied (%)"), now.satisfied_share, before.satisfied_share),
+                (_("Very satisfied (%)"), now.very_satisfied_share, before.very_satisfied_share),
+                (_("Not satisfied (%)"), now.dissatisfied_share, before.dissatisfied_share),
+                (_("Average score (of 18)"), now.average, before.average),
+                (_("Band"), now.band_label or None, before.band_label or None),
+            ],
+            "link": reverse("evaluation:report")
+            + "?"
+            + urlencode({"start": this.start.isoformat(), "end": this.end.isoformat()}),
+        }
     channel_labels = dict(Channel.choices)
     return render(
         request,
@@ -224,6 +247,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
                 color=svg.PALETTE[4],
             ),
             "times": data.times,
+            "satisfaction": satisfaction,
         },
     )
 

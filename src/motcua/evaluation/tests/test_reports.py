@@ -129,3 +129,39 @@ def test_xlsx_export_has_the_summary_and_the_low_scores(client, world, evaluatio
 
 def test_asked_answers_default(world):
     assert set(ASKED) == {5, 6, 7, 8, 9}
+
+
+def test_month_against_last_for_the_dashboard(world, evaluations):
+    from datetime import date
+
+    this, now, last, before = reports.month_against_last(user=world.leader, day=date(2025, 6, 10))
+    assert (this.start, last.start) == (date(2025, 6, 1), date(2025, 5, 1))
+    assert (now.count, now.satisfied) == (1, 1)
+    assert (before.count, before.very_satisfied, before.dissatisfied) == (3, 1, 1)
+    assert before.satisfied_share == Decimal("66.67")
+    # Narrowed to another agency: nothing.
+    _t, other, _l, other_before = reports.month_against_last(
+        user=world.leader, day=date(2025, 6, 10), agency_id=world.police.pk
+    )
+    assert other.count == 0 and other_before.count == 0
+
+
+def test_leaders_dashboard_shows_satisfaction_this_month_and_last(world, evaluations, client):
+    client.force_login(world.leader)
+    with travel("2025-06-10 09:00"):
+        response = client.get(reverse("reporting:dashboard"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="satisfaction"' in html
+    section = html[html.index('id="satisfaction"') :]
+    assert "66,67" in section  # Vietnamese decimal comma. May: 2 of 3 satisfied or very satisfied
+    assert "100,00" in section  # June: 1 of 1
+    assert reverse("evaluation:report") + "?start=2025-06-01&amp;end=2025-06-30" in section
+
+
+def test_dashboard_without_satisfaction_for_roles_that_may_not_read_it(world, evaluations, client):
+    client.force_login(world.specialist)
+    with travel("2025-06-10 09:00"):
+        response = client.get(reverse("reporting:dashboard"))
+    assert response.status_code == 200
+    assert 'id="satisfaction"' not in response.content.decode()
