@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from motcua.documents.models import (
     DigitisedDocument,
@@ -15,6 +16,7 @@ from motcua.documents.models import (
     ResultSignature,
     SigningCredential,
 )
+from motcua.records.masking import mask_id_number
 
 
 class ReadOnly(admin.ModelAdmin):
@@ -56,9 +58,14 @@ class ResultDocumentAdmin(ReadOnly):
 
 @admin.register(DigitisedDocument)
 class DigitisedDocumentAdmin(ReadOnly):
-    list_display = ("component_code", "name", "owner_id_number", "valid_until", "reuse_count")
+    list_display = ("component_code", "name", "owner", "valid_until", "reuse_count")
     search_fields = ("owner_id_number", "component_code", "name", "sha256")
     list_select_related = ("agency",)
+
+    @admin.display(description=_("owner ID number / tax code"), ordering="owner_id_number")
+    def owner(self, obj: DigitisedDocument) -> str:
+        """Masked in the list (records.masking: lists never show ID numbers in clear)."""
+        return mask_id_number(obj.owner_id_number)
 
 
 @admin.register(DocumentReuse)

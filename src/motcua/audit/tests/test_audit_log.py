@@ -141,6 +141,6 @@ def test_views_of_personal_data_and_exports_are_recorded(world, client):
             "action", "object_id", "detail"
         )
     )
-    assert ("personal_data.viewed", record.code, {"via": "page"}) in rows
-    assert ("personal_data.viewed", record.code, {"via": "api"}) in rows
+    assert ("personal_data.viewed", record.code, {"via": "page", "full": True}) in rows
+    assert ("personal_data.viewed", record.code, {"via": "api", "full": True}) in rows
     assert any(action == "export.document" for action, _obj, _detail in rows)

@@ -17,7 +17,7 @@ from motcua.catalogue.selectors import procedure_get, version_current
 from motcua.core.models import User
 from motcua.organisations.models import Agency, OrgUnit
 from motcua.organisations.selectors import agency_get_by_code
-from motcua.records import deadlines, permissions
+from motcua.records import deadlines, masking
 from motcua.records.models import Channel, Record, RecordComponent, ReturnMethod
 from motcua.records.models.record import ApplicantKind
 from motcua.records.services import ApplicantData, ComponentData, FeeData
@@ -377,22 +377,16 @@ class RecordReceiveOnlineSerializer(serializers.Serializer):
 
 # ---- output ---------------------------------------------------------------------------------------
 def mask(value: str) -> str:
-    """Every character but the last three replaced by ``*``."""
-    if not value:
-        return value
-    keep = 3 if len(value) > 3 else 0
-    return "*" * (len(value) - keep) + value[len(value) - keep :]
+    """Every character but the last three replaced by ``*`` (``records.masking``)."""
+    return masking.mask_id_number(value)
 
 
 def sees_contact(user: Any, record: Record) -> bool:
-    """The applicant's phone and ID numbers in clear: superusers and users with a role in the
-    receiving or the settling agency. Others in scope (another agency's unit asked for a step or
-    an opinion, a system account) see them masked."""
-    if getattr(user, "is_superuser", False):
-        return True
-    return permissions.has_role(user, agency_id=record.agency_id) or permissions.has_role(
-        user, agency_id=record.handling_agency_id
-    )
+    """The applicant's phone and ID numbers in clear: the record-page rule of
+    ``records.masking`` (superusers and users with a role in the receiving or the settling
+    agency). Others in scope (another agency's unit asked for a step or an opinion, a system
+    account) see them masked."""
+    return masking.sees_full_record(user, record)
 
 
 class RecordAgencyRefSerializer(serializers.Serializer):

@@ -389,7 +389,12 @@ class RecordDetailView(APIView):
     )
     def get(self, request: Request, code: str) -> Response:
         record = record_for(request.user, code)
-        audit_request(request, action="personal_data.viewed", obj=record, detail={"via": "api"})
+        audit_request(
+            request,
+            action="personal_data.viewed",
+            obj=record,
+            detail={"via": "api", "full": s.sees_contact(request.user, record)},
+        )
         return Response(record_detail(request, record))
 
 

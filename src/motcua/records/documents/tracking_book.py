@@ -1,7 +1,8 @@
 """Sổ theo dõi hồ sơ (record tracking book) as an XLSX workbook, per agency and period.
 
-The book is for the desk's own use and prints applicants' names, addresses and phone numbers
-unmasked; masking personal data for other readers comes with the access-control work.
+The book is the desk's own register: applicants' phones are printed in clear only when the
+caller says the reader may see them (``full``: reception officers of the agency, the
+``records.masking`` export rule); otherwise they are masked.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from openpyxl.worksheet.page import PageMargins
 from motcua.core.errors import ValidationFailed
 from motcua.organisations.calendar import TZ
 from motcua.organisations.models import Agency
+from motcua.records import masking
 from motcua.records.documents import texts
 from motcua.records.documents.formatting import clean, short_date
 from motcua.records.models import EventKind, Record, RecordEvent, RecordStep
@@ -91,17 +93,21 @@ def _notes(record: Record) -> str:
     return "; ".join(notes)
 
 
-def _applicant(record: Record) -> str:
+def _applicant(record: Record, *, full: bool) -> str:
+    phone = clean(record.applicant_phone)
     lines = [
         clean(record.applicant_name),
         clean(record.applicant_address),
-        clean(record.applicant_phone),
+        phone if full else masking.mask_phone(phone),
     ]
     return "\n".join(line for line in lines if line)
 
 
-def tracking_book_xlsx(*, agency: Agency, date_from: date, date_to: date) -> bytes:
-    """The tracking book of ``agency`` for records received from ``date_from`` to ``date_to``."""
+def tracking_book_xlsx(
+    *, agency: Agency, date_from: date, date_to: date, full: bool = False
+) -> bytes:
+    """The tracking book of ``agency`` for records received from ``date_from`` to ``date_to``;
+    phones masked unless ``full`` (``masking.sees_full(user, place=Place.EXPORT, ...)``)."""
     records = book_records(agency=agency, date_from=date_from, date_to=date_to)
     workbook = Workbook(write_only=False)
     sheet = workbook.create_sheet(index=0)
@@ -145,7 +151,7 @@ def tracking_book_xlsx(*, agency: Agency, date_from: date, date_to: date) -> byt
             clean(record.code),
             clean(record.procedure_version.name),
             record.sets,
-            _applicant(record),
+            _applicant(record, full=full),
             clean(record.handling_agency.name),
             _naive_local(record.received_at),
             _naive_local(record.due_at),

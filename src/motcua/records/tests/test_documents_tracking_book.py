@@ -39,7 +39,7 @@ def test_book_has_the_title_headings_and_one_row_per_record(world):
         )
     sheet = load(
         tracking_book_xlsx(
-            agency=world.justice, date_from=date(2025, 4, 1), date_to=date(2025, 4, 30)
+            agency=world.justice, date_from=date(2025, 4, 1), date_to=date(2025, 4, 30), full=True
         )
     )
     assert sheet["A1"].value == "SỔ THEO DÕI HỒ SƠ"

@@ -16,13 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from motcua.audit.services import audit_request
 from motcua.catalogue.models import Procedure, ProcedureVersion
 from motcua.catalogue.selectors import current_from_prefetch, procedures_at_agency
 from motcua.core.errors import DomainError, NotFound
 from motcua.organisations.calendar import DurationUnit, fmt_instant, unit_label
 from motcua.organisations.models import Agency
 from motcua.organisations.selectors import calendar_for
-from motcua.records import deadlines, services
+from motcua.records import deadlines, masking, services
 from motcua.records.forms import (
     INTAKE_FIELD_MAP,
     OUTCOME_GUIDANCE,
@@ -260,10 +261,19 @@ def slip_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         pdf_url = reverse("records:slip_pdf", args=[slip.pk])
     except NoReverseMatch:
         pdf_url = ""
+    full = masking.sees_full(request.user, place=masking.Place.RECORD, agency_id=slip.agency_id)
+    audit_request(
+        request, action="personal_data.viewed", obj=slip, detail={"via": "slip", "full": full}
+    )
     return render(
         request,
         "records/slip_detail.html",
-        {"slip": slip, "pdf_url": pdf_url, "is_guidance": slip.kind == DeskSlip.Kind.GUIDANCE},
+        {
+            "slip": slip,
+            "contact": masking.contact(slip, full=full),
+            "pdf_url": pdf_url,
+            "is_guidance": slip.kind == DeskSlip.Kind.GUIDANCE,
+        },
     )
 
 

@@ -31,7 +31,7 @@ from motcua.catalogue.selectors import PlannedStep, process_plan
 from motcua.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from motcua.core.models import User
 from motcua.organisations.calendar import fmt_instant
-from motcua.records import deadlines, services
+from motcua.records import deadlines, masking, services
 from motcua.records import forms as f
 from motcua.records.models import Record, RecordStep
 from motcua.records.permissions_ui import RecordActions, record_actions
@@ -383,9 +383,12 @@ def detail_context(
         due_at=record.due_at, at=now, paused_at=record.paused_at
     )
     code = record.code or ""
+    contact_full = masking.sees_full_record(request.user, record)
     return {
         "record": record,
         "page": page,
+        "contact": masking.contact(record, full=contact_full),
+        "contact_full": contact_full,
         "allowed": allowed,
         "actions": _action_items(request.user, record, allowed, ctx, failed),
         "overdue": overdue,
@@ -400,6 +403,16 @@ def detail_context(
         else "",
         "status_is_submitted": record.status == Status.SUBMITTED,
     }
+
+
+def _log_view(request: HtmxHttpRequest, record: Record, context: dict[str, Any]) -> None:
+    """Every render of the record's personal data is logged, saying whether it was in clear."""
+    audit_request(
+        request,
+        action="personal_data.viewed",
+        obj=record,
+        detail={"via": "page", "full": bool(context["contact_full"])},
+    )
 
 
 def record_url(record: Record) -> str:
@@ -433,7 +446,7 @@ def record_detail(
         return redirect(record_url(record))
     page = record_page_for(record)
     context = detail_context(request, page)
-    audit_request(request, action="personal_data.viewed", obj=record, detail={"via": "page"})
+    _log_view(request, record, context)
     if request.htmx and request.GET.get("part") == "body":
         return render(request, "records/partials/_record_body.html", context)
     return render(request, "records/record_detail.html", context)
@@ -509,12 +522,9 @@ def _failure(
         )
         return HttpResponse(html, status=status)
     page = record_page_for(record)
-    return render(
-        request,
-        "records/record_detail.html",
-        detail_context(request, page, failed=item),
-        status=status,
-    )
+    context = detail_context(request, page, failed=item)
+    _log_view(request, record, context)
+    return render(request, "records/record_detail.html", context, status=status)
 
 
 @login_required
@@ -576,6 +586,7 @@ def _success(
         return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
     if request.htmx:
         context = detail_context(request, record_page_for(fresh))
+        _log_view(request, fresh, context)
         html = render_to_string("records/partials/_record_body.html", context, request=request)
         html += render_to_string("core/partials/_messages.html", {"oob": True}, request=request)
         response = HttpResponse(html)
