@@ -244,6 +244,15 @@ MOTCUA_DUE_SOON_WORKING_HOURS = env_int("MOTCUA_DUE_SOON_WORKING_HOURS", 16)
 # MOTCUA_UPLOAD_MAX_MB: largest scanned document accepted at the desk (PDF, JPEG or PNG), in MB.
 MOTCUA_UPLOAD_MAX_MB = env_int("MOTCUA_UPLOAD_MAX_MB", 20)
 
+# ---- personal data retention (docs/security.md, `motcua purge-personal-data`) -------------------
+# MOTCUA_RETENTION_RECORD_YEARS: years after a record is closed (returned, stopped, withdrawn,
+# refused) that its applicant's personal data is kept; then it is anonymised (statistics stay).
+MOTCUA_RETENTION_RECORD_YEARS = env_int("MOTCUA_RETENTION_RECORD_YEARS", 10)
+# MOTCUA_RETENTION_SCAN_YEARS: years after a record is closed that its scanned documents are kept.
+MOTCUA_RETENTION_SCAN_YEARS = env_int("MOTCUA_RETENTION_SCAN_YEARS", 10)
+# MOTCUA_RETENTION_API_LOG_DAYS: days API call logs and idempotency answers are kept.
+MOTCUA_RETENTION_API_LOG_DAYS = env_int("MOTCUA_RETENTION_API_LOG_DAYS", 365)
+
 # ---- exchange: the outbox and its subscribers (docs/exchange.md) ------------------------------
 # MOTCUA_OUTBOX_MAX_ATTEMPTS: attempts before a delivery is dead-lettered (resend from the admin).
 MOTCUA_OUTBOX_MAX_ATTEMPTS = env_int("MOTCUA_OUTBOX_MAX_ATTEMPTS", 15)
