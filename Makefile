@@ -26,6 +26,7 @@ run: $(STAMP)
 test: $(STAMP)
 	tools/ensure-chromium
 	tools/ensure-pdf-tools
+	tools/ensure-softhsm
 	DJANGO_SETTINGS_MODULE=motcua.conf.test $(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS)
 
 migrate: $(STAMP)

@@ -286,6 +286,12 @@ MOTCUA_KEY_ENCRYPTION_KEY = env_str("MOTCUA_KEY_ENCRYPTION_KEY", DEMO_KEY_ENCRYP
 MOTCUA_TRUST_ROOTS = env_list("MOTCUA_TRUST_ROOTS", [])
 # MOTCUA_TSA_URL: RFC 3161 timestamp server; when set, signatures are PAdES B-T, otherwise B-B.
 MOTCUA_TSA_URL = env_str("MOTCUA_TSA_URL", "")
+# MOTCUA_TSA_USERNAME / MOTCUA_TSA_PASSWORD: HTTP basic credentials, if the TSA asks for them;
+# MOTCUA_TSA_TIMEOUT_SECONDS: how long a signature waits for the TSA. A TSA that fails or does
+# not answer in time refuses the signature (nothing is stored); there is no fallback to B-B.
+MOTCUA_TSA_USERNAME = env_str("MOTCUA_TSA_USERNAME", "")
+MOTCUA_TSA_PASSWORD = env_str("MOTCUA_TSA_PASSWORD", "")
+MOTCUA_TSA_TIMEOUT_SECONDS = env_float("MOTCUA_TSA_TIMEOUT_SECONDS", 10.0)
 # MOTCUA_SIGNING_BACKEND: "pkcs12" (keys stored encrypted in the database) or "pkcs11" (a USB
 # token or HSM through MOTCUA_PKCS11_MODULE, MOTCUA_PKCS11_TOKEN_LABEL and MOTCUA_PKCS11_PIN).
 MOTCUA_SIGNING_BACKEND = env_str("MOTCUA_SIGNING_BACKEND", "pkcs12")

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import threading
 from collections.abc import Iterator
@@ -20,14 +21,16 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.images import PdfImage
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.layout import AxisAlignment, Margins, SimpleBoxLayoutRule
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
-from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
+from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper, TimestampRequestError
 from pyhanko.stamp import TextStampStyle
 
+from motcua.core.errors import DomainError
 from motcua.documents import keystore
 
 # Signature box of the signer on the last page, in PDF points from the bottom-left corner.
@@ -39,6 +42,7 @@ ISO_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 
 _cache_lock = threading.Lock()
 _signer_cache: dict[tuple[int, str], signers.Signer] = {}
+_pkcs11_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -86,33 +90,145 @@ def _pkcs12_signer(credential: Any) -> signers.Signer:
     return signer
 
 
+class SigningUnavailable(DomainError):
+    """The token or the timestamp server could not be used: nothing was signed or stored."""
+
+    status_code = 503
+    code = "signing_unavailable"
+
+
+def _pkcs11_library(module: str) -> Any:
+    import pkcs11
+
+    try:
+        return pkcs11.lib(module)
+    except Exception as exc:  # a missing file, a wrong architecture, a failing C_Initialize
+        raise ImproperlyConfigured(
+            f"Cannot load the PKCS#11 module MOTCUA_PKCS11_MODULE={module}: {exc!r}"
+        ) from exc
+
+
+def _pkcs11_session(module: str) -> Any:
+    """Log in to the configured token; every failure is a message naming what to fix."""
+    from pkcs11 import exceptions as p11
+    from pyhanko.config.pkcs11 import TokenCriteria
+    from pyhanko.sign.pkcs11 import find_token
+
+    library = _pkcs11_library(module)
+    label = settings.MOTCUA_PKCS11_TOKEN_LABEL or ""
+    try:
+        token = find_token(
+            library.get_slots(token_present=True),
+            token_criteria=TokenCriteria(label=label) if label else None,
+        )
+    except p11.PKCS11Error as exc:
+        token = None
+        detail = str(exc) or type(exc).__name__
+    else:
+        detail = ""
+    if token is None:
+        raise SigningUnavailable(
+            _(
+                "The signing token “%(label)s” is not present (MOTCUA_PKCS11_TOKEN_LABEL). "
+                "%(detail)s"
+            )
+            % {"label": label, "detail": detail}
+        )
+    try:
+        return token.open(user_pin=settings.MOTCUA_PKCS11_PIN or None)
+    except (p11.PinIncorrect, p11.PinInvalid, p11.PinLenRange, p11.ArgumentsBad) as exc:
+        raise SigningUnavailable(
+            _("The signing token refused the PIN (MOTCUA_PKCS11_PIN); nothing was signed.")
+        ) from exc
+    except p11.PinLocked as exc:
+        raise SigningUnavailable(
+            _("The signing token's PIN is locked; unlock it with the security officer's PIN.")
+        ) from exc
+    except p11.PKCS11Error as exc:
+        raise SigningUnavailable(
+            _("The signing token cannot be opened (%(error)s).") % {"error": type(exc).__name__}
+        ) from exc
+
+
+def _chain(credential: Any) -> list[Any]:
+    from asn1crypto import pem as asn1_pem
+    from asn1crypto import x509 as asn1_x509
+
+    text = (credential.chain_pem or "").encode()
+    if not text.strip():
+        return []
+    return [asn1_x509.Certificate.load(der) for _type, _h, der in asn1_pem.unarmor(text, True)]
+
+
+def _registered_certificate(credential: Any) -> bytes:
+    from asn1crypto import pem as asn1_pem
+
+    _type, _headers, der = asn1_pem.unarmor(credential.certificate_pem.encode())
+    return bytes(der)
+
+
 @contextmanager
 def _pkcs11_signer(credential: Any) -> Iterator[signers.Signer]:
-    """A signer on the configured PKCS#11 token (USB token or HSM)."""
+    """A signer on the configured PKCS#11 token (USB token or HSM).
+
+    The credential's ``pkcs11_key_label`` names both the private key and its certificate on the
+    token; the certificate must be the one registered for the credential. The registered issuer
+    chain is embedded in the signature. One signature at a time per process: PKCS#11 logins are
+    per application, not per session."""
+    from pkcs11 import exceptions as p11
+    from pyhanko.sign.pkcs11 import PKCS11Signer
+
     module = settings.MOTCUA_PKCS11_MODULE
     if not module:
         raise ImproperlyConfigured(
             "MOTCUA_SIGNING_BACKEND=pkcs11 needs MOTCUA_PKCS11_MODULE (the token's PKCS#11 library)."
         )
-    from pyhanko.config.pkcs11 import TokenCriteria
-    from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
-
-    try:
-        session = open_pkcs11_session(
-            module,
-            token_criteria=TokenCriteria(label=settings.MOTCUA_PKCS11_TOKEN_LABEL or None),
-            user_pin=settings.MOTCUA_PKCS11_PIN or None,
+    _pkcs11_library(module)  # a broken module is a configuration error, whatever the key
+    label = credential.pkcs11_key_label or ""
+    if not label:
+        raise SigningUnavailable(
+            _("The signing certificate “%(label)s” has no PKCS#11 key label.")
+            % {"label": credential.label}
         )
-    except Exception as exc:  # python-pkcs11 raises many types; report them as configuration
-        raise ImproperlyConfigured(f"Cannot open the PKCS#11 token ({module}): {exc}") from exc
-    try:
-        yield PKCS11Signer(
-            session,
-            key_label=credential.pkcs11_key_label or None,
-            cert_label=credential.pkcs11_key_label or None,
-        )
-    finally:
-        session.close()
+    with _pkcs11_lock:
+        session = _pkcs11_session(module)
+        try:
+            # Raw mechanisms (CKM_ECDSA, CKM_RSA_PKCS): the digest of the signed attributes is
+            # computed here and the token only signs it. Every token has them; many (SoftHSM2,
+            # most USB tokens) have no hash-then-sign mechanism such as CKM_ECDSA_SHA256.
+            signer = PKCS11Signer(
+                session,
+                key_label=label,
+                cert_label=label,
+                ca_chain=_chain(credential),
+                use_raw_mechanism=True,
+            )
+            try:
+                on_token = signer.signing_cert  # loads the key and certificate now
+            except p11.PKCS11Error as exc:
+                raise SigningUnavailable(
+                    _(
+                        "The key or certificate “%(key)s” is not on the signing token; "
+                        "nothing was signed."
+                    )
+                    % {"key": label}
+                ) from exc
+            if on_token.dump() != _registered_certificate(credential):
+                raise SigningUnavailable(
+                    _(
+                        "The certificate “%(key)s” on the signing token is not the one "
+                        "registered for “%(label)s”; nothing was signed."
+                    )
+                    % {"key": label, "label": credential.label}
+                )
+            yield signer
+        except p11.PKCS11Error as exc:
+            raise SigningUnavailable(
+                _("The signing token failed while signing (%(error)s); nothing was signed.")
+                % {"error": str(exc) or type(exc).__name__}
+            ) from exc
+        finally:
+            session.close()
 
 
 @contextmanager
@@ -129,9 +245,30 @@ def signer_for(credential: Any) -> Iterator[signers.Signer]:
         )
 
 
+class _CheckedHTTPTimeStamper(HTTPTimeStamper):
+    """pyHanko's HTTP client, with an unreadable reply reported like any other TSA failure."""
+
+    async def async_timestamp(self, message_digest: bytes, md_algorithm: str) -> Any:
+        try:
+            return await super().async_timestamp(message_digest, md_algorithm)
+        except TimestampRequestError:
+            raise
+        except (ValueError, TypeError, KeyError, OSError) as exc:
+            raise TimestampRequestError("Timestamp server response is malformed") from exc
+
+
 def configured_timestamper() -> TimeStamper | None:
     url = settings.MOTCUA_TSA_URL
-    return HTTPTimeStamper(url, timeout=10) if url else None
+    if not url:
+        return None
+    headers = {}
+    username = settings.MOTCUA_TSA_USERNAME
+    if username:  # HTTP basic authentication, as a header (aiohttp deprecates its auth argument)
+        pair = f"{username}:{settings.MOTCUA_TSA_PASSWORD}".encode()
+        headers["Authorization"] = "Basic " + base64.b64encode(pair).decode("ascii")
+    return _CheckedHTTPTimeStamper(
+        url, timeout=settings.MOTCUA_TSA_TIMEOUT_SECONDS, headers=headers
+    )
 
 
 def last_page_index(data: bytes) -> int:
@@ -195,9 +332,27 @@ def sign_pdf(
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
     output = io.BytesIO()
-    pdf_signer.sign_pdf(
-        writer,
-        output=output,
-        bytes_reserved=BYTES_RESERVED if timestamper is None else BYTES_RESERVED * 2,
-    )
+    try:
+        pdf_signer.sign_pdf(
+            writer,
+            output=output,
+            bytes_reserved=BYTES_RESERVED if timestamper is None else BYTES_RESERVED * 2,
+        )
+    except TimestampRequestError as exc:
+        raise SigningUnavailable(
+            _(
+                "The timestamp server did not give a timestamp (%(error)s); nothing was signed. "
+                "Try again later."
+            )
+            % {"error": _timestamp_error(exc)}
+        ) from exc
     return output.getvalue()
+
+
+def _timestamp_error(exc: BaseException) -> str:
+    """The TSA failure in a few words: pyHanko's message and the underlying cause."""
+    parts = [str(exc)]
+    cause = exc.__cause__
+    if cause is not None:
+        parts.append(str(cause) or type(cause).__name__)
+    return ": ".join(part for part in parts if part)[:300]

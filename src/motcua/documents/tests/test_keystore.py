@@ -1,5 +1,6 @@
 """Signing keys are stored encrypted (PKCS#12, password derived from the key-encryption key);
-without the right key nothing signs. PKCS#11 is a setting (tested without a token)."""
+without the right key nothing signs. The PKCS#11 backend refuses a missing or broken module here;
+signing on a real (SoftHSM2) token is in test_pkcs11.py."""
 
 import pytest
 from cryptography.hazmat.primitives.serialization import pkcs12

@@ -1,55 +1,28 @@
 """PAdES B-T: with a timestamper the signatures carry an RFC 3161 signature timestamp.
 
-pyHanko's DummyTimeStamper (tests only) acts as the TSA, with a certificate from the demo CA."""
+In process with pyHanko's DummyTimeStamper, and over HTTP (``MOTCUA_TSA_URL``) against a small
+TSA on 127.0.0.1 (fake_tsa.py) with a certificate from the demo CA. A TSA that is down or answers
+nonsense refuses the signature with a clear message and leaves the document as it was."""
 
-from datetime import timedelta
+import io
+import socket
 
-from asn1crypto import keys as asn1_keys
-from asn1crypto import x509 as asn1_x509
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import ExtendedKeyUsageOID
-from django.utils import timezone
-from pyhanko.sign.timestamps import DummyTimeStamper
+import pytest
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
 
-from motcua.documents import keystore, pki, services, storage
-from motcua.documents.models import CredentialKind, SigningCredential
+from motcua.documents import services, storage
+from motcua.documents.models import ResultDocument, ResultSignature
+from motcua.documents.signing import SigningUnavailable
 from motcua.documents.tests.factories import approved_record
-from motcua.documents.verification import Verdict, verify_pdf
-
-
-def _timestamper() -> DummyTimeStamper:
-    ca = SigningCredential.objects.get(kind=CredentialKind.CA)
-    ca_key, ca_certificate, _chain = keystore.unwrap(bytes(ca.pkcs12), bytes(ca.salt))
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)  # pyHanko's dummy TSA
-    now = timezone.now()
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(pki.demo_name("Demo TSA"))
-        .issuer_name(ca_certificate.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=30))
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
-        .sign(ca_key, hashes.SHA256())
-    )
-    der = certificate.public_bytes(serialization.Encoding.DER)
-    key_der = key.private_bytes(
-        serialization.Encoding.DER,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
-    return DummyTimeStamper(
-        tsa_cert=asn1_x509.Certificate.load(der),
-        tsa_key=asn1_keys.PrivateKeyInfo.load(key_der),
-    )
+from motcua.documents.tests.fake_tsa import demo_tsa, running_tsa
+from motcua.documents.verification import Verdict, trust_roots, verify_pdf
 
 
 def test_b_t_signatures_carry_a_valid_timestamp(pki, procedure):
     record = approved_record(pki, procedure)
-    stamper = _timestamper()
+    stamper = demo_tsa()
     document = services.result_generate(actor=pki.leader, record=record)
     services.result_sign(actor=pki.leader, document=document, role="signer", timestamper=stamper)
     document = services.result_sign(
@@ -59,3 +32,77 @@ def test_b_t_signatures_carry_a_valid_timestamp(pki, procedure):
     report = verify_pdf(storage.read(document.storage_name))
     assert report.verdict == Verdict.VALID, report.as_dict()
     assert all(s.timestamped for s in report.signatures)
+
+
+@pytest.fixture
+def tsa(pki):
+    with running_tsa(demo_tsa()) as server:
+        yield server
+
+
+def test_b_t_through_a_timestamp_server_over_http(pki, procedure, tsa, settings):
+    settings.MOTCUA_TSA_URL = tsa.url
+    settings.MOTCUA_TSA_USERNAME = "motcua"
+    settings.MOTCUA_TSA_PASSWORD = "tsa-secret"
+    record = approved_record(pki, procedure)
+    document = services.result_generate(actor=pki.leader, record=record)
+    services.result_sign(actor=pki.leader, document=document, role="signer")
+    document = services.result_sign(actor=pki.leader, document=document, role="seal")
+    assert tsa.requests == 2
+    assert tsa.auth_headers == ["Basic bW90Y3VhOnRzYS1zZWNyZXQ="] * 2  # motcua:tsa-secret
+    assert list(document.signatures.values_list("timestamped", flat=True)) == [True, True]
+    data = storage.read(document.storage_name)
+    context = ValidationContext(trust_roots=trust_roots(), allow_fetching=False)
+    signatures = PdfFileReader(io.BytesIO(data)).embedded_signatures
+    assert len(signatures) == 2
+    for signature in signatures:
+        status = validate_pdf_signature(signature, context, ts_validation_context=context)
+        assert status.bottom_line, status.pretty_print_details()
+        assert status.timestamp_validity is not None
+        assert status.timestamp_validity.intact and status.timestamp_validity.valid
+        assert status.timestamp_validity.trusted
+        assert "Demo TSA" in status.timestamp_validity.signing_cert.subject.human_friendly
+    report = verify_pdf(data, expected_code=document.code)
+    assert report.verdict == Verdict.VALID, report.as_dict()
+    assert [s.timestamped for s in report.signatures] == [True, True]
+
+
+def _closed_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _assert_unsigned(document: ResultDocument) -> None:
+    document.refresh_from_db()
+    assert document.signature_count == 0
+    assert document.sha256 == document.unsigned_sha256
+    assert storage.sha256(storage.read(document.storage_name)) == document.unsigned_sha256
+    assert ResultSignature.objects.count() == 0
+
+
+def test_timestamp_server_down_refuses_the_signature(pki, procedure, settings):
+    settings.MOTCUA_TSA_URL = f"http://127.0.0.1:{_closed_port()}/tsa"
+    record = approved_record(pki, procedure)
+    document = services.result_generate(actor=pki.leader, record=record)
+    with pytest.raises(SigningUnavailable, match="timestamp server") as raised:
+        services.result_sign(actor=pki.leader, document=document, role="signer")
+    assert raised.value.status_code == 503
+    assert "contacting timestamp service" in raised.value.message
+    _assert_unsigned(document)
+
+
+@pytest.mark.parametrize(("mode", "detail"), [("error", "500"), ("garbage", "malformed")])
+def test_timestamp_server_errors_refuse_the_signature(pki, procedure, tsa, settings, mode, detail):
+    settings.MOTCUA_TSA_URL = tsa.url
+    tsa.mode = mode
+    record = approved_record(pki, procedure)
+    document = services.result_generate(actor=pki.leader, record=record)
+    with pytest.raises(SigningUnavailable, match="timestamp server") as raised:
+        services.result_sign(actor=pki.leader, document=document, role="signer")
+    assert detail in raised.value.message
+    assert tsa.requests == 1
+    _assert_unsigned(document)
+    tsa.mode = "ok"  # the next attempt, with the server back, signs
+    document = services.result_sign(actor=pki.leader, document=document, role="signer")
+    assert document.signatures.get().timestamped
