@@ -13,10 +13,16 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
 from motcua.documents import services, storage
-from motcua.documents.models import CredentialKind, ResultSignature, SigningCredential
+from motcua.documents.models import (
+    CredentialKind,
+    DigitisedDocument,
+    ResultSignature,
+    SigningCredential,
+)
 from motcua.documents.signing import SigningUnavailable
 from motcua.documents.tests.factories import approved_record
 from motcua.documents.tests.softhsm import create_token, import_credential
+from motcua.documents.tests.test_digitised_reuse import _digitise
 from motcua.documents.verification import Verdict, trust_roots, verify_pdf
 
 
@@ -126,3 +132,14 @@ def test_unknown_token_label_is_reported(on_token, procedure, settings):
     with pytest.raises(SigningUnavailable, match="“no-such-token” is not present"):
         services.result_sign(actor=on_token.leader, document=document, role="signer")
     _assert_unsigned(document)
+
+
+def test_electronic_copy_is_sealed_on_the_token(on_token, settings):
+    document = _digitise(on_token)
+    report = verify_pdf(storage.read(document.storage_name))
+    assert report.verdict == Verdict.VALID, report.as_dict()
+    assert report.signatures[0].signer == on_token.justice.name
+    settings.MOTCUA_PKCS11_PIN = "111111"
+    with pytest.raises(SigningUnavailable, match="refused the PIN"):
+        _digitise(on_token, owner_id_number="079200001111")
+    assert DigitisedDocument.objects.count() == 1

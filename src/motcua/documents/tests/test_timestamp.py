@@ -106,3 +106,26 @@ def test_timestamp_server_errors_refuse_the_signature(pki, procedure, tsa, setti
     tsa.mode = "ok"  # the next attempt, with the server back, signs
     document = services.result_sign(actor=pki.leader, document=document, role="signer")
     assert document.signatures.get().timestamped
+
+
+def test_officer_sees_why_the_signature_was_refused(client, pki, procedure, settings):
+    """The page shows the message and the API answers 503 signing_unavailable; nothing stored."""
+    from django.contrib.messages import get_messages
+    from django.urls import reverse
+
+    settings.MOTCUA_TSA_URL = f"http://127.0.0.1:{_closed_port()}/tsa"
+    record = approved_record(pki, procedure)
+    document = services.result_generate(actor=pki.leader, record=record)
+    client.force_login(pki.leader)
+    page = client.post(reverse("documents:sign", args=[record.pk, document.pk]), {"role": "signer"})
+    assert page.status_code == 302
+    shown = [str(m) for m in get_messages(page.wsgi_request)]
+    assert any("timestamp server did not give a timestamp" in m for m in shown), shown
+    api = client.post(
+        f"/api/v1/documents/records/{record.pk}/result/{document.pk}/sign",
+        {"role": "signer"},
+        content_type="application/json",
+    )
+    assert api.status_code == 503
+    assert api.json()["error"]["code"] == "signing_unavailable"
+    _assert_unsigned(document)
