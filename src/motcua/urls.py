@@ -1,3 +1,5 @@
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
@@ -6,6 +8,8 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from motcua.documents.api.views import VerifyView
+
+SWAGGER_CSP = {"script-src": [UNSAFE_INLINE], "style-src": [UNSAFE_INLINE]}
 
 api_v1: list[URLPattern | URLResolver] = [
     path("calendar/", include("motcua.organisations.api.urls")),
@@ -18,7 +22,12 @@ api_v1: list[URLPattern | URLResolver] = [
     path("verify", VerifyView.as_view(), name="verify"),
     path("documents/", include("motcua.documents.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # Swagger UI runs an inline script and inline styles: its page alone allows them (CSP).
+    path(
+        "docs/",
+        csp_update(SWAGGER_CSP)(SpectacularSwaggerView.as_view(url_name="api:schema")),
+        name="docs",
+    ),
 ]
 
 urlpatterns = [
@@ -28,6 +37,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", include("motcua.core.account_urls")),
     path("records/", include("motcua.records.urls")),
     path("documents/", include("motcua.documents.urls")),
     path("", include("motcua.documents.urls_public")),

@@ -117,11 +117,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# MOTCUA_PASSWORD_MIN_LENGTH: the shortest password accepted when one is set or changed.
+MOTCUA_PASSWORD_MIN_LENGTH = env_int("MOTCUA_PASSWORD_MIN_LENGTH", 10)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 10},
+        "OPTIONS": {"min_length": MOTCUA_PASSWORD_MIN_LENGTH},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -155,7 +157,8 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # OAuth2 bearer tokens of API clients (scopes checked per endpoint), then the session.
         "motcua.apiaccess.authentication.ClientTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        # (DRF's session authentication, refusing a session that still owes its two-factor code)
+        "motcua.core.twofactor.VerifiedSessionAuthentication",
     ],
     "DEFAULT_THROTTLE_CLASSES": ["motcua.apiaccess.throttling.ClientRateThrottle"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -360,3 +363,63 @@ OAUTH2_PROVIDER = {
     "REFRESH_TOKEN_REUSE_PROTECTION": True,
     "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
 }
+
+# ---- staff login: two-factor, lockout, CSP and security headers (docs/security.md) -------------
+INSTALLED_APPS += [
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "csp",
+]
+# OTP after authentication (request.user.is_verified()); the two-factor gate after the messages;
+# the CSP and the other headers on every response; axes last (its docs: turns a lockout into the
+# login page with the lockout message).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE += [
+    "motcua.core.twofactor.TwoFactorMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "motcua.core.middleware.SecurityHeadersMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+# axes first: refuses a locked-out username+address before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "motcua.core.lockout.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# MOTCUA_REQUIRE_2FA: every staff page (and session-authenticated API call) needs a TOTP code
+# after the password; on in the production settings, off elsewhere. A user who enrolled anyway
+# is asked for the code whatever this says.
+MOTCUA_REQUIRE_2FA = env_bool("MOTCUA_REQUIRE_2FA", False)
+OTP_TOTP_ISSUER = MOTCUA_PROVINCE_NAME
+# MOTCUA_LOGIN_FAILURE_LIMIT / MOTCUA_LOGIN_COOLOFF_MINUTES: failed passwords allowed for one
+# username from one address before both are locked out for the cool-off period.
+MOTCUA_LOGIN_FAILURE_LIMIT = env_int("MOTCUA_LOGIN_FAILURE_LIMIT", 5)
+MOTCUA_LOGIN_COOLOFF_MINUTES = env_int("MOTCUA_LOGIN_COOLOFF_MINUTES", 15)
+AXES_FAILURE_LIMIT = MOTCUA_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = MOTCUA_LOGIN_COOLOFF_MINUTES / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are in the audit log already
+AXES_LOCKOUT_CALLABLE = "motcua.core.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "motcua.core.lockout.client_ip"
+AXES_HTTP_RESPONSE_CODE = 429
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Features no page uses, refused to every origin (SecurityHeadersMiddleware).
+MOTCUA_PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"

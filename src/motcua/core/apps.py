@@ -20,7 +20,7 @@ class CoreConfig(AppConfig):
         from django.apps import apps
         from django.db.models.signals import post_delete, post_save
 
-        from motcua.core import memo
+        from motcua.core import memo, twofactor
 
         for label in MEMO_MODELS:
             try:
@@ -33,3 +33,4 @@ class CoreConfig(AppConfig):
             post_delete.connect(
                 memo.clear_now_and_on_commit, sender=model, dispatch_uid=f"memo-del-{label}"
             )
+        twofactor.connect()

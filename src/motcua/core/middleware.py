@@ -9,6 +9,8 @@ printed documents). So the language comes only from the choice made with the lan
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
@@ -32,4 +34,20 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
         # The language depends on a cookie, not on Accept-Language (no language URL prefixes).
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", translation.get_language())
+        return response
+
+
+class SecurityHeadersMiddleware:
+    """Headers Django does not set itself: ``Permissions-Policy`` (features no page uses,
+    ``MOTCUA_PERMISSIONS_POLICY``). The CSP comes from django-csp, X-Frame-Options, Referrer-Policy
+    and Cross-Origin-Opener-Policy from Django's own middleware (docs/security.md)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        policy = getattr(settings, "MOTCUA_PERMISSIONS_POLICY", "")
+        if policy:
+            response.headers.setdefault("Permissions-Policy", policy)
         return response
