@@ -99,7 +99,13 @@ def _fmt(value: float) -> str:
 def legend(items: Sequence[tuple[str, str]]) -> SafeString:
     return mark_safe(  # noqa: S308 - format_html escapes
         "".join(
-            str(format_html('<span class="rp-key"><i style="background:{}"></i>{}</span>', c, t))
+            str(
+                format_html(
+                    '<span class="rp-key"><svg width="10" height="10" aria-hidden="true"><rect width="10" height="10" fill="{}"/></svg>{}</span>',
+                    c,
+                    t,
+                )
+            )
             for c, t in items
         )
     )
