@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.apiaccess import scopes as scope_rules
 from motcua.apiaccess import services
 from motcua.apiaccess.models import ApiCall, ApiClient, IdempotencyKey, InboundSubmission
+from motcua.core.admin_personal import PersonalDataAdmin
 from motcua.core.errors import DomainError
 
 
@@ -131,7 +132,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiCall)
-class ApiCallAdmin(ReadOnlyAdmin):
+class ApiCallAdmin(PersonalDataAdmin, ReadOnlyAdmin):
     list_display = ["at", "client", "user", "method", "endpoint", "status", "duration_ms"]
     list_filter = ["status", "method", "client"]
     search_fields = ["endpoint"]
@@ -141,7 +142,7 @@ class ApiCallAdmin(ReadOnlyAdmin):
 
 
 @admin.register(IdempotencyKey)
-class IdempotencyKeyAdmin(ReadOnlyAdmin):
+class IdempotencyKeyAdmin(PersonalDataAdmin, ReadOnlyAdmin):
     list_display = ["created_at", "client", "key", "endpoint", "response_status"]
     list_filter = ["client", "response_status"]
     search_fields = ["key"]
@@ -149,7 +150,7 @@ class IdempotencyKeyAdmin(ReadOnlyAdmin):
 
 
 @admin.register(InboundSubmission)
-class InboundSubmissionAdmin(ReadOnlyAdmin):
+class InboundSubmissionAdmin(PersonalDataAdmin, ReadOnlyAdmin):
     list_display = ["created_at", "client", "source", "external_code", "record"]
     list_filter = ["client", "source"]
     search_fields = ["external_code"]

@@ -2,10 +2,11 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from motcua.audit.models import AuditEntry
+from motcua.core.admin_personal import PersonalDataAdmin
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(PersonalDataAdmin, admin.ModelAdmin):
     list_display = ("at", "action", "actor_label", "object_type", "object_id", "ip")
     list_filter = ("action",)
     search_fields = ("actor_label", "object_id", "action")

@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.admin_personal import PersonalDataAdmin
 from motcua.documents.models import (
     DigitisedDocument,
     DocumentReuse,
@@ -48,7 +49,7 @@ class ResultSignatureInline(admin.TabularInline):
 
 
 @admin.register(ResultDocument)
-class ResultDocumentAdmin(ReadOnly):
+class ResultDocumentAdmin(PersonalDataAdmin, ReadOnly):
     list_display = ("code", "record", "kind", "signature_count", "sealed", "is_current")
     list_filter = ("kind", "sealed", "is_current")
     search_fields = ("code", "record__code", "sha256")
@@ -57,7 +58,7 @@ class ResultDocumentAdmin(ReadOnly):
 
 
 @admin.register(DigitisedDocument)
-class DigitisedDocumentAdmin(ReadOnly):
+class DigitisedDocumentAdmin(PersonalDataAdmin, ReadOnly):
     list_display = ("component_code", "name", "owner", "valid_until", "reuse_count")
     search_fields = ("owner_id_number", "component_code", "name", "sha256")
     list_select_related = ("agency",)
@@ -69,6 +70,6 @@ class DigitisedDocumentAdmin(ReadOnly):
 
 
 @admin.register(DocumentReuse)
-class DocumentReuseAdmin(ReadOnly):
+class DocumentReuseAdmin(PersonalDataAdmin, ReadOnly):
     list_display = ("record", "digitised", "result", "attached_at")
     list_select_related = ("record", "digitised", "result")

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from motcua.core.admin_personal import PersonalDataAdmin
 from motcua.evaluation.models import Evaluation
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(admin.ModelAdmin):
+class EvaluationAdmin(PersonalDataAdmin, admin.ModelAdmin):
     """Read-only: evaluations are the citizens' words, given through the evaluation pages."""
 
     list_display = ("record", "agency", "channel", "given_at", "total", "band", "satisfaction")

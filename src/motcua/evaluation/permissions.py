@@ -11,11 +11,12 @@ from motcua.organisations.models import Role
 from motcua.organisations.selectors import user_agency_ids
 
 KIOSK_ROLES = (Role.RECEPTION,)
+# Not system administrators: the report lists low scores with the citizens' own comments and
+# their record codes (personal data), and that role manages configuration only.
 REPORT_ROLES = (
     Role.AGENCY_LEADER,
     Role.UNIT_HEAD,
     Role.CENTER_SUPERVISOR,
-    Role.SYSTEM_ADMIN,
 )
 
 

@@ -3,6 +3,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.admin_personal import PersonalDataAdmin
 from motcua.core.errors import DomainError
 from motcua.exchange import services
 from motcua.exchange.models import (
@@ -40,7 +41,7 @@ def resend_deliveries(
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(PersonalDataAdmin, admin.ModelAdmin):
     list_display = [
         "id",
         "subscriber",
@@ -66,7 +67,7 @@ class DeliveryAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutboxEvent)
-class OutboxEventAdmin(admin.ModelAdmin):
+class OutboxEventAdmin(PersonalDataAdmin, admin.ModelAdmin):
     list_display = ["id", "event_id", "kind", "record", "occurred_at", "created_at"]
     list_filter = ["kind"]
     search_fields = ["=event_id"]

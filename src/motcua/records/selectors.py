@@ -10,9 +10,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.core.errors import NotFound
-from motcua.organisations.models import StaffRole
+from motcua.organisations.models import Role, StaffRole
 from motcua.records.models import Record, RecordEvent, RecordStep
 from motcua.records.workflow import OPEN
+
+
+def _record_roles(user: Any) -> list[tuple[int, int | None]]:
+    """(agency, unit) of the user's roles that give sight of records. A system administrator
+    manages configuration: that role alone shows no record (personal data is read by a
+    superuser, through the logged record page)."""
+    return list(
+        StaffRole.objects.filter(user=user)
+        .exclude(role=Role.SYSTEM_ADMIN)
+        .values_list("agency_id", "unit_id")
+    )
 
 
 def _scope_q(user: Any) -> Q | None:
@@ -21,7 +32,7 @@ def _scope_q(user: Any) -> Q | None:
         return Q(pk__in=[])
     if user.is_superuser:
         return None
-    roles = list(StaffRole.objects.filter(user=user).values_list("agency_id", "unit_id"))
+    roles = _record_roles(user)
     if not roles:
         return Q(pk__in=[])
     agency_ids = {agency for agency, _unit in roles}
@@ -74,7 +85,7 @@ def steps_my_queue(*, user: Any) -> QuerySet[RecordStep]:
 
 def steps_unit_queue(*, user: Any) -> QuerySet[RecordStep]:
     """Active, unassigned steps in the user's units (agency-wide roles see the whole agency)."""
-    roles = list(StaffRole.objects.filter(user=user).values_list("agency_id", "unit_id"))
+    roles = _record_roles(user)
     condition = Q(pk__in=[])
     for agency_id, unit_id in roles:
         condition |= Q(agency_id=agency_id) if unit_id is None else Q(unit_id=unit_id)

@@ -327,7 +327,8 @@ def desk_slip_get(*, user: Any, pk: int) -> DeskSlip:
         "agency", "procedure_version", "procedure_version__procedure", "issued_by"
     )
     if not user.is_superuser:
-        slips = slips.filter(agency_id__in=StaffRole.objects.filter(user=user).values("agency_id"))
+        working = StaffRole.objects.filter(user=user).exclude(role=Role.SYSTEM_ADMIN)
+        slips = slips.filter(agency_id__in=working.values("agency_id"))
     slip = slips.filter(pk=pk).first()
     if slip is None:
         raise NotFound("Desk slip not found.")

@@ -46,7 +46,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from motcua.core.errors import PermissionDenied, ValidationFailed
+from motcua.core.errors import NotFound, PermissionDenied, ValidationFailed
 from motcua.organisations.calendar import TZ
 from motcua.organisations.models import Agency, Role, StaffRole
 from motcua.records.models import Record, RecordEvent
@@ -187,8 +187,8 @@ def report_scope(*, user: Any, agency_code: str | None) -> ReportScope:
         raise PermissionDenied(_("Reports are for staff with a role in an agency."))
     allowed = {agency_id for agency_id, _kind, _role in roles}
     if agency is not None:
-        if agency.pk not in allowed:
-            raise PermissionDenied(_("You may only see the reports of your own agencies."))
+        if agency.pk not in allowed:  # out of scope: answered as not found
+            raise NotFound(_("You may only see the reports of your own agencies."))
         return ReportScope(q=_agency_q(agency), agency=agency, label=agency.name)
     q = Q(pk__in=[])
     for agency_id, kind, _role in roles:

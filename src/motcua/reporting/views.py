@@ -7,14 +7,14 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from motcua.core.errors import DomainError, PermissionDenied
+from motcua.core.errors import DomainError, NotFound, PermissionDenied
 from motcua.evaluation import permissions as evaluation_permissions
 from motcua.evaluation import reports as evaluation_reports
 from motcua.organisations.calendar import TZ
@@ -82,6 +82,8 @@ def settlement(request: HttpRequest) -> HttpResponse:
     }
     try:
         report = _report(request, params)
+    except NotFound as exc:  # another agency's report: out of scope
+        raise Http404(exc.message) from exc
     except PermissionDenied as exc:
         return HttpResponseForbidden(exc.message)
     except DomainError as exc:
@@ -122,6 +124,8 @@ def settlement_export(request: HttpRequest, fmt: str) -> HttpResponse:
     params = _params(request)
     try:
         report = _report(request, params)
+    except NotFound as exc:  # another agency's report: out of scope
+        raise Http404(exc.message) from exc
     except PermissionDenied as exc:
         return HttpResponseForbidden(exc.message)
     except DomainError as exc:
@@ -145,6 +149,8 @@ def settlement_records(request: HttpRequest) -> HttpResponse:
         group_by = group_by_parse(params["group_by"])
         scope = report_scope(user=request.user, agency_code=params["agency"] or None)
         qs = cell_records(period=period, scope=scope, column=column, group_by=group_by, key=key)
+    except NotFound as exc:  # another agency's report: out of scope
+        raise Http404(exc.message) from exc
     except PermissionDenied as exc:
         return HttpResponseForbidden(exc.message)
     except DomainError as exc:
@@ -185,6 +191,8 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         return HttpResponseForbidden(_("Reports are for staff with a role in an agency."))
     try:
         scope = report_scope(user=request.user, agency_code=request.GET.get("agency") or None)
+    except NotFound as exc:  # another agency's report: out of scope
+        raise Http404(exc.message) from exc
     except PermissionDenied as exc:
         return HttpResponseForbidden(exc.message)
     except DomainError as exc:

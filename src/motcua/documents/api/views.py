@@ -74,9 +74,9 @@ class ResultGenerateView(APIView):
         responses={201: ResultDocumentSerializer, **ERRORS},
     )
     def post(self, request: Request, record_id: int) -> Response:
+        record = _record(request, record_id)  # out of scope: 404 before the body is read
         serializer = GenerateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        record = _record(request, record_id)
         document = services.result_generate(
             actor=request.user, record=record, content=serializer.validated_data.get("content", "")
         )
@@ -92,10 +92,10 @@ class ResultSignView(APIView):
         responses={200: ResultDocumentSerializer, **ERRORS},
     )
     def post(self, request: Request, record_id: int, result_id: int) -> Response:
+        record = _record(request, record_id)  # out of scope: 404 before the body is read
+        document = selectors.result_get_for_record(record=record, pk=result_id)
         serializer = SignSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        record = _record(request, record_id)
-        document = selectors.result_get_for_record(record=record, pk=result_id)
         document = services.result_sign(
             actor=request.user, document=document, role=serializer.validated_data["role"]
         )

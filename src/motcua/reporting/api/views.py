@@ -74,6 +74,7 @@ class SettlementReportView(APIView):
             200: SettlementReportSerializer,
             400: OpenApiResponse(ErrorSerializer),
             403: OpenApiResponse(ErrorSerializer),
+            404: OpenApiResponse(ErrorSerializer),
         },
     )
     def get(self, request: Request) -> Any:

@@ -65,7 +65,7 @@ def test_dashboard_page_draws_inline_svg_without_scripts(world, history):
     assert html.count("<svg") >= 4
     assert "cdn" not in html.lower()
     client.force_login(world.outsider)
-    assert client.get("/reports/dashboard/", {"agency": world.justice.code}).status_code == 403
+    assert client.get("/reports/dashboard/", {"agency": world.justice.code}).status_code == 404
 
 
 def test_transparency_page_is_public_and_aggregate_only(world, history):

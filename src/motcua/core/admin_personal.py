@@ -1,0 +1,36 @@
+"""Admin pages that hold citizens' personal data (records' documents, evaluations, API payloads,
+the audit log, outbound events) are for superusers only.
+
+A system administrator is staff and may be given model permissions to manage the configuration
+(agencies, staff roles, procedures, API clients...). Permissions on these models would let them
+read every agency's personal data without going through the scoped, logged pages: this mixin
+refuses them whatever their permissions (403, like any admin page they may not see).
+Put it first in the bases: ``class XAdmin(PersonalDataAdmin, admin.ModelAdmin)``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+
+def _superuser(request: HttpRequest) -> bool:
+    user = request.user
+    return bool(user.is_active and user.is_superuser)
+
+
+class PersonalDataAdmin:
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return _superuser(request) and super().has_module_permission(request)  # type: ignore[misc]
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _superuser(request) and super().has_view_permission(request, obj)  # type: ignore[misc]
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return _superuser(request) and super().has_add_permission(request, *args)  # type: ignore[misc]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _superuser(request) and super().has_change_permission(request, obj)  # type: ignore[misc]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _superuser(request) and super().has_delete_permission(request, obj)  # type: ignore[misc]
