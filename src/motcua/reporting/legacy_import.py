@@ -27,10 +27,13 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+import psycopg
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Count, JSONField, Model
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from psycopg.types.json import Jsonb
 
 from motcua.catalogue.models import Field, Procedure, ProcedureVersion
 from motcua.organisations.calendar import CountingMode, DurationUnit, WorkingCalendar
@@ -42,8 +45,11 @@ from motcua.records.models.record import Channel
 from motcua.records.workflow import FINISHING, OPEN, Status, national_code
 
 SOURCE = "import"
-BATCH = 500
+BATCH = 2000
 PLACEHOLDER = "[Cần rà soát] "
+CHANNELS = frozenset(Channel.values)
+# A batch the database refuses (COPY raises psycopg's own errors, not Django's wrappers).
+DB_ERRORS = (DatabaseError, psycopg.Error)
 
 EVENT_TYPES: dict[str, tuple[str, str]] = {
     # event type in the file -> (event kind, status after)
@@ -94,11 +100,25 @@ class Summary:
         self.errors.append({"line": line, "reason": reason})
 
 
+class Row:
+    """The values of one record or event row: building Django model instances costs more than
+    the whole COPY of the row, so the import fills plain objects and writes them itself."""
+
+    def __init__(self, **values: Any) -> None:
+        self.__dict__.update(values)
+
+    def __getattr__(self, name: str) -> Any:  # only reached for a value never set
+        raise AttributeError(name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self.__dict__[name] = value
+
+
 @dataclass
 class Prepared:
     line: int
-    record: Record
-    events: list[RecordEvent]
+    record: Row
+    events: list[Row]
     fingerprint: tuple[Any, ...]
 
 
@@ -226,7 +246,7 @@ def prepare(data: Any, *, line: int, resolver: Resolver) -> Prepared:
         raise LineError(_("code is required (at most 40 characters)."))
     code = code.strip()
     channel = data.get("channel")
-    if channel not in Channel.values:
+    if channel not in CHANNELS:
         raise LineError(_("channel must be direct, online or postal."))
     applicant = data.get("applicant") or {}
     if not isinstance(applicant, dict) or not str(applicant.get("name") or "").strip():
@@ -248,14 +268,14 @@ def prepare(data: Any, *, line: int, resolver: Resolver) -> Prepared:
         computed = deadlines.appointment(cal, _clock_rule(version), received_at=received_at)
         clock_start, statutory = computed.clock_start, computed.due_at
     due = statutory
-    record = Record(
+    record = Row(
         code=code,
         source=SOURCE,
         external_code=code,
         lookup_secret=secrets.token_urlsafe(16),
-        agency=agency,
-        handling_agency=agency,
-        procedure_version=version,
+        agency_id=agency.pk,
+        handling_agency_id=agency.pk,
+        procedure_version_id=version.pk,
         channel=channel,
         status=Status.RECEIVED,
         applicant_name=str(applicant.get("name")).strip()[:200],
@@ -267,9 +287,16 @@ def prepare(data: Any, *, line: int, resolver: Resolver) -> Prepared:
         statutory_due_at=statutory,
         original_due_at=statutory,
         due_at=due,
+        paused_at=None,
+        supplement_count=0,
+        extension_count=0,
+        finished_at=None,
+        finish_status="",
+        timeliness="",
+        returned_at=None,
     )
     events = [
-        RecordEvent(
+        Row(
             kind=EventKind.RECEIVED,
             at=received_at,
             from_status=Status.SUBMITTED,
@@ -277,6 +304,7 @@ def prepare(data: Any, *, line: int, resolver: Resolver) -> Prepared:
             national_code=national_code(Status.RECEIVED),
             due_after=due,
             statutory_due_after=statutory,
+            due_before=None,
             payload={"imported": True, "channel": channel},
         )
     ]
@@ -347,7 +375,7 @@ def prepare(data: Any, *, line: int, resolver: Resolver) -> Prepared:
             record.returned_at = at
         previous_at = at
         events.append(
-            RecordEvent(
+            Row(
                 kind=kind,
                 at=at,
                 from_status=previous_status,
@@ -420,15 +448,84 @@ def _process(pending: list[Prepared], summary: Summary) -> None:
     _flush(batch, summary)
 
 
+@dataclass(frozen=True)
+class _Column:
+    attname: str
+    column: str
+    default: Any
+    is_json: bool
+
+
+def _columns(model: type[Model], *, with_id: bool) -> list[_Column]:
+    """Every concrete column of ``model`` with its default (computed once: the callable
+    defaults of these tables are empty lists and dicts, serialised as they are)."""
+    columns = []
+    for f in model._meta.concrete_fields:
+        if f.primary_key and not with_id:
+            continue
+        default = None if f.primary_key else f.get_default()
+        columns.append(_Column(f.attname, f.column, default, isinstance(f, JSONField)))
+    return columns
+
+
+def _row_values(row: Row, columns: list[_Column], now: datetime) -> list[Any]:
+    values = row.__dict__
+    return [
+        now
+        if c.attname in _STAMPS
+        else Jsonb(values.get(c.attname, c.default))
+        if c.is_json
+        else values.get(c.attname, c.default)
+        for c in columns
+    ]
+
+
+_STAMPS = frozenset({"created_at", "updated_at"})
+
+
 def _write(batch: list[Prepared]) -> None:
+    """Write a batch in one transaction: COPY on PostgreSQL (ids reserved from the sequence
+    first), ``bulk_create`` elsewhere."""
     with transaction.atomic():
-        records = Record.objects.bulk_create([p.record for p in batch])
-        rows = []
-        for prepared, record in zip(batch, records, strict=True):
-            for event in prepared.events:
-                event.record_id = record.pk
-                rows.append(event)
-        RecordEvent.objects.bulk_create(rows)
+        if connection.vendor == "postgresql":
+            _write_copy(batch)
+        else:
+            _write_orm(batch)
+
+
+def _write_orm(batch: list[Prepared]) -> None:
+    records = Record.objects.bulk_create(
+        [Record(**{k: v for k, v in p.record.__dict__.items() if k != "id"}) for p in batch]
+    )
+    rows = []
+    for prepared, record in zip(batch, records, strict=True):
+        for event in prepared.events:
+            rows.append(RecordEvent(**event.__dict__, record_id=record.pk))
+    RecordEvent.objects.bulk_create(rows)
+
+
+def _write_copy(batch: list[Prepared]) -> None:
+    now = timezone.now()
+    record_columns = _columns(Record, with_id=True)
+    event_columns = _columns(RecordEvent, with_id=False)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [Record._meta.db_table, len(batch)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        raw = cursor.cursor  # psycopg's cursor, inside Django's transaction
+        names = ", ".join(f'"{c.column}"' for c in record_columns)
+        with raw.copy(f"COPY {Record._meta.db_table} ({names}) FROM STDIN") as copy:
+            for prepared, pk in zip(batch, ids, strict=True):
+                prepared.record.id = pk
+                copy.write_row(_row_values(prepared.record, record_columns, now))
+        names = ", ".join(f'"{c.column}"' for c in event_columns)
+        with raw.copy(f"COPY {RecordEvent._meta.db_table} ({names}) FROM STDIN") as copy:
+            for prepared, pk in zip(batch, ids, strict=True):
+                for event in prepared.events:
+                    event.record_id = pk
+                    copy.write_row(_row_values(event, event_columns, now))
 
 
 def _flush(batch: list[Prepared], summary: Summary) -> None:
@@ -437,13 +534,12 @@ def _flush(batch: list[Prepared], summary: Summary) -> None:
     try:
         _write(batch)
         summary.imported += len(batch)
-    except IntegrityError:
+    except DB_ERRORS:
         for prepared in batch:  # one by one: only the offending line fails
-            prepared.record.pk = None
             try:
                 _write([prepared])
                 summary.imported += 1
-            except IntegrityError as exc:
+            except DB_ERRORS as exc:
                 summary.fail(prepared.line, _("Database refused the record: %(e)s") % {"e": exc})
     batch.clear()
 
@@ -453,6 +549,7 @@ def import_lines(
     *,
     create_missing: bool = False,
     progress: Callable[[int], None] | None = None,
+    batch_size: int = BATCH,
 ) -> Summary:
     """Import JSON Lines; returns the summary (``imported``, ``unchanged``, ``failed``)."""
     resolver = Resolver(create_missing=create_missing)
@@ -480,7 +577,8 @@ def import_lines(
             continue
         seen.add(code)
         pending.append(prepared)
-        if len(pending) >= BATCH:
+        if len(pending) >= batch_size:
             _process(pending, summary)
     _process(pending, summary)
+    summary.errors.sort(key=lambda error: error["line"])  # batch failures come in later
     return summary

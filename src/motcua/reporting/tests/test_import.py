@@ -176,3 +176,55 @@ def test_api_imports_json_lines(world):
         ).status_code
         == 403
     )
+
+
+# ---- batches (lines are written a batch at a time: COPY on PostgreSQL, bulk_create elsewhere)
+def test_round_trip_is_the_same_in_small_batches(world):
+    summary = import_lines(APRIL, batch_size=2)
+    assert (summary.imported, summary.failed) == (7, 0)
+    assert totals("2025-04-01", "2025-04-30")["received_total"] == 6
+    assert totals("2025-04-01", "2025-04-30")["in_progress_overdue"] == 1
+    l4 = Record.objects.get(code="L4")
+    assert (l4.status, l4.supplement_count, l4.source) == ("supplement_requested", 1, "import")
+    assert l4.paused_at is not None and l4.lookup_secret and l4.due_explanation == []
+    assert [e.payload for e in l4.events.order_by("at")][0] == {
+        "imported": True,
+        "channel": "direct",
+    }
+
+
+def test_database_refusal_in_the_middle_of_a_batch_fails_only_that_line(world):
+    # A record imported earlier under another external code holds the code "L9": the line
+    # passes validation but the database refuses its code, so its batch is written line by line.
+    import_lines([line("L9")])
+    Record.objects.filter(code="L9").update(external_code="OTHER-9")
+    lines = [APRIL[0], APRIL[1], line("L9"), APRIL[5], APRIL[6]]
+    summary = import_lines(lines, batch_size=10)
+    assert (summary.imported, summary.unchanged, summary.failed) == (4, 0, 1)
+    assert summary.errors[0]["line"] == 3
+    assert set(Record.objects.filter(source="import").values_list("code", flat=True)) == {
+        "L1",
+        "L2",
+        "L6",
+        "L7",
+        "L9",
+    }
+    assert RecordEvent.objects.filter(record__code="L9").count() == 1
+
+
+def test_duplicate_code_across_batches_and_bad_lines_between(world):
+    lines = [APRIL[0], BAD[1], APRIL[1], APRIL[2], APRIL[0], BAD[0], APRIL[3]]
+    summary = import_lines(lines, batch_size=2)
+    assert (summary.imported, summary.failed) == (4, 3)
+    assert [e["line"] for e in summary.errors] == [2, 5, 6]
+    assert "L1" in summary.errors[1]["reason"]  # appears twice
+
+
+def test_same_file_twice_in_batches_changes_nothing(world):
+    lines = [*APRIL, *BAD]
+    first = import_lines(lines, batch_size=3)
+    counts = (Record.objects.count(), RecordEvent.objects.count())
+    again = import_lines(lines, batch_size=3)
+    assert (first.imported, first.failed) == (7, len(BAD))
+    assert (again.imported, again.unchanged, again.failed) == (0, 7, len(BAD))
+    assert (Record.objects.count(), RecordEvent.objects.count()) == counts
