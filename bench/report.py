@@ -1,22 +1,26 @@
 """Benchmark of the settlement report (Biểu 06) for one month, whole province, on PostgreSQL.
 
-    .venv/bin/python bench/report.py --records 100000          # seed, then measure
-    .venv/bin/python bench/report.py --records 1000000
-    .venv/bin/python bench/report.py --reuse                    # measure the existing database
+    .venv/bin/python bench/report.py --generate 100000        # generate, then measure
+    .venv/bin/python bench/report.py                          # measure the existing database
+    BENCH_DATABASE_URL=postgres://motcua:motcua@127.0.0.1:5432/motcua_bench_report_10m \
+        .venv/bin/python bench/report.py --runs 15
 
-The data comes from ``bench/seed.py`` (records over ``--years`` years with their events, channel
-mix, supplements, early / on time / late finishes; see its docstring), loaded into its own
-database (``BENCH_DATABASE_URL``, default ``motcua_bench_report``) so that other benchmarks are
-not disturbed. For the last whole month before the newest record it runs the report grouped by
-agency, field and procedure ``--runs`` times each and records the median wall time in Python
-(query + Python) and the server execution time from ``EXPLAIN (ANALYZE)``. Results are merged
-into ``bench/results/report.json`` by record count.
+The data comes from ``bench/generate.py`` (a province's history at a fixed monthly volume, so
+100k / 1M / 10M records differ by the length of the history; see its docstring), in its own
+database (``BENCH_DATABASE_URL``, default ``motcua_bench_report``). For the last whole month
+before the newest record, the report service (``settlement_report``, in-process, warm cache
+after ``--warmup`` runs) runs ``--runs`` times per grouping (agency, field, procedure): median
+and p95 of the wall time in Python (query + building rows), plus the server execution time from
+``EXPLAIN (ANALYZE)`` (median of 3). The load average (``os.getloadavg``) is recorded before and
+after each grouping: the machine is shared. Results are merged into
+``bench/results/report.json`` by record count.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import statistics
 import sys
@@ -42,8 +46,28 @@ def _month_before(day: Any) -> tuple[Any, Any]:
     return last_prev.replace(day=1), last_prev
 
 
-def measure(runs: int) -> list[dict[str, Any]]:
-    from django.db import connection
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+
+def _server_ms(sql: str, params: Any) -> float:
+    from django.db import connection, transaction
+
+    times = []
+    for _ in range(3):
+        with transaction.atomic(), connection.cursor() as cur:
+            cur.execute("SET LOCAL jit = off")
+            cur.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, params)
+            plan = cur.fetchone()[0]
+        plan = json.loads(plan) if isinstance(plan, str) else plan
+        times.append(plan[0]["Execution Time"])
+    return statistics.median(times)
+
+
+def measure(runs: int, warmup: int) -> list[dict[str, Any]]:
+    from datetime import timedelta
+
     from django.db.models import Max
 
     from motcua.organisations.calendar import TZ
@@ -56,12 +80,16 @@ def measure(runs: int) -> list[dict[str, Any]]:
     )
 
     newest = Record.objects.aggregate(m=Max("received_at"))["m"]
-    first, last = _month_before(newest.astimezone(TZ).date())
+    # the last whole month: data generated up to the end of a month ends on its last working day
+    first, last = _month_before(newest.astimezone(TZ).date() + timedelta(days=3))
     period = Period(first, last)
     scope = report_scope(user=None, agency_code=None)
     total = Record.objects.count()
     rows = []
     for group_by in ("agency", "field", "procedure"):
+        load_before = os.getloadavg()
+        for _ in range(warmup):
+            settlement_report(period=period, scope=scope, group_by=group_by)
         times = []
         report = None
         for _ in range(runs):
@@ -71,11 +99,8 @@ def measure(runs: int) -> list[dict[str, Any]]:
         assert report is not None
         qs = aggregate_queryset(period=period, scope=scope, group_by=group_by)
         sql, params = qs.query.sql_with_params()
-        with connection.cursor() as cur:
-            cur.execute("SET jit = off")
-            cur.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, params)
-            plan = cur.fetchone()[0]
-        plan = json.loads(plan) if isinstance(plan, str) else plan
+        server = _server_ms(sql, params)
+        load_after = os.getloadavg()
         rows.append(
             {
                 "records": total,
@@ -83,10 +108,15 @@ def measure(runs: int) -> list[dict[str, Any]]:
                 "group_by": group_by,
                 "rows": len(report.rows),
                 "received_total": report.totals["received_total"],
+                "carried_over": report.totals["carried_over"],
                 "in_progress_total": report.totals["in_progress_total"],
+                "runs": runs,
                 "median_ms": round(statistics.median(times), 1),
+                "p95_ms": round(_p95(times), 1),
                 "min_ms": round(min(times), 1),
-                "server_ms": round(plan[0]["Execution Time"], 1),
+                "server_ms": round(server, 1),
+                "load_before": " ".join(f"{x:.1f}" for x in load_before),
+                "load_after": " ".join(f"{x:.1f}" for x in load_after),
             }
         )
     return rows
@@ -96,25 +126,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--records", type=int, default=100_000)
-    parser.add_argument("--open-share", type=float, default=0.02)
-    parser.add_argument("--years", type=float, default=3.0)
-    parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--reuse", action="store_true", help="Measure the existing database.")
+    parser.add_argument("--generate", type=int, metavar="RECORDS", help="Generate first.")
+    parser.add_argument("--per-month", type=float, default=30_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--warmup", type=int, default=2)
     args = parser.parse_args()
-    setup_django(fresh=not args.reuse)
+    setup_django(fresh=bool(args.generate))
     seconds = None
-    if not args.reuse:
-        from seed import seed
+    if args.generate:
+        from datetime import date
+
+        from generate import generate
 
         started = time.perf_counter()
-        seed(records=args.records, open_share=args.open_share, years=args.years)
+        end = date.today().replace(day=1)  # noqa: DTZ011
+        generate(records=args.generate, per_month=args.per_month, seed=args.seed, end=end)
         seconds = round(time.perf_counter() - started, 1)
-    rows = measure(args.runs)
-    load = round(os.getloadavg()[0], 1)
+    rows = measure(args.runs, args.warmup)
     for row in rows:
-        row["seed_seconds"] = seconds
-        row["load_average_1m"] = load  # the machine is shared: read the times with it
+        row["generate_seconds"] = seconds
     print_table(rows)
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / "report.json"

@@ -1,13 +1,17 @@
 """Speed of the historical import (``motcua import-records``) on PostgreSQL.
 
-    .venv/bin/python bench/report_import.py [--lines 20000]
+    .venv/bin/python bench/report_import.py [--lines 20000] [--seed N]
 
-Uses the database left by ``bench/report.py`` (``BENCH_DATABASE_URL``, default
-``motcua_bench_report``: demo organisations and catalogue). Generates ``--lines`` JSON Lines with
+Uses a database made by ``bench/generate.py`` (``BENCH_DATABASE_URL``, default
+``motcua_bench_report``: demo organisations and catalogue, and records: the import checks the
+codes against them). Generates ``--lines`` JSON Lines with
 the published demo procedures and their agencies (65 % direct, 10 % postal, 25 % online; 3 % with
 a supplement round, 2 % late, 85 % finished; every line gives its due_at, as legacy
 systems do), imports them, then imports the same lines again
-(all ``unchanged``). Results are merged into ``bench/results/report_import.json``.
+(all ``unchanged``), through ``import_lines``, the service behind ``motcua import-records`` and
+``POST /api/v1/imports/records``. ``--seed`` fixes the lines (default: the time, so that each run
+imports new codes). The load average is recorded with each run (the machine is shared). Results
+are written to ``bench/results/report_import.json``.
 """
 
 from __future__ import annotations
@@ -78,19 +82,36 @@ def make_lines(count: int, seed: int = 7) -> list[str]:
     return lines
 
 
+def _backend_cpu() -> float:
+    """CPU seconds used so far by this connection's PostgreSQL backend (same machine)."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        pid = cur.fetchone()[0]
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--lines", type=int, default=20_000)
+    parser.add_argument("--seed", type=int, default=None)
     args = parser.parse_args()
     setup_django(fresh=False)
     from motcua.reporting.legacy_import import import_lines
 
-    lines = make_lines(args.lines, seed=int(time.time()))
+    lines = make_lines(args.lines, seed=args.seed if args.seed is not None else int(time.time()))
     rows = []
     for label in ("first import", "same file again"):
+        load_before = os.getloadavg()
+        backend_before = _backend_cpu()
+        cpu_before = time.process_time()
         started = time.perf_counter()
         summary = import_lines(lines)
         seconds = time.perf_counter() - started
+        python_cpu = time.process_time() - cpu_before
+        server_cpu = _backend_cpu() - backend_before
         rows.append(
             {
                 "run": label,
@@ -100,7 +121,13 @@ def main() -> None:
                 "failed": summary.failed,
                 "seconds": round(seconds, 1),
                 "lines_per_second": round(len(lines) / seconds),
-                "load_average_1m": round(os.getloadavg()[0], 1),
+                # CPU actually used: on a quiet 2-core machine Python and PostgreSQL each
+                # have a core, so lines / (python + server CPU) is a floor of the throughput
+                "python_cpu_s": round(python_cpu, 1),
+                "server_cpu_s": round(server_cpu, 1),
+                "lines_per_cpu_second": round(len(lines) / (python_cpu + server_cpu)),
+                "load_before": " ".join(f"{x:.1f}" for x in load_before),
+                "load_after": " ".join(f"{x:.1f}" for x in os.getloadavg()),
             }
         )
     print_table(rows)
