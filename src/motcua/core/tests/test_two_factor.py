@@ -221,3 +221,31 @@ def test_devices_are_in_the_admin(required, client):
     response = client.get("/admin/otp_totp/totpdevice/")
     assert response.status_code == 200
     assert client.get("/admin/axes/accessattempt/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("module", "expected"),
+    [("motcua.conf.dev", "False"), ("motcua.conf.production", "True")],
+)
+def test_required_in_production_not_in_the_demo(tmp_path, module, expected):
+    """`make run` (dev settings) lets the demo accounts in with the password alone."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "MOTCUA_REQUIRE_2FA"}}
+    env.update(
+        DJANGO_SETTINGS_MODULE=module,
+        MOTCUA_VAR_DIR=str(tmp_path),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        SECRET_KEY="k" * 64,
+        MOTCUA_DEMO_DATA="0" if module.endswith("production") else "1",
+    )
+    code = "from django.conf import settings; print(settings.MOTCUA_REQUIRE_2FA)"
+    motcua = str(Path(sys.executable).with_name("motcua"))
+    result = subprocess.run(  # noqa: S603 - our own console script
+        [motcua, "shell", "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == expected
