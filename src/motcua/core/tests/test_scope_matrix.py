@@ -302,3 +302,45 @@ def test_admin_model(sw: ScopeWorld, clients: dict[str, Client], label: str) -> 
         if label in ADMIN_PERSONAL_DATA and clients["sysadmin"].get(change).status_code != 403:
             problems.append("sysadmin opens an object holding personal data")
     assert not problems, f"{label}: " + "; ".join(problems)
+
+
+def test_system_administrator_cannot_become_or_touch_a_superuser(
+    sw: ScopeWorld, clients: dict[str, Client]
+) -> None:
+    """With every permission, a system administrator manages accounts but cannot tick
+    "superuser" (for anybody, themselves included), grant permissions, nor open, re-password
+    or delete a superuser's account."""
+    from django.contrib.auth.models import Permission
+
+    sysadmin, superuser = sw.users["sysadmin"], sw.users["superuser"]
+    sysadmin.user_permissions.set(Permission.objects.all())
+    client = clients["sysadmin"]
+    for name in ("auth_user_password_change", "core_user_delete"):
+        url = reverse(f"admin:{name}", args=[superuser.pk])
+        assert client.get(url).status_code == 403, name
+    # The superuser's page opens read-only; a change is refused.
+    change = reverse("admin:core_user_change", args=[superuser.pk])
+    assert client.post(change, {"username": "taken", "is_active": "on"}).status_code == 403
+    superuser.refresh_from_db()
+    assert superuser.username != "taken"
+    page = client.get(reverse("admin:core_user_change", args=[sysadmin.pk]))
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    assert "is_superuser" not in form.fields and "user_permissions" not in form.fields
+    data = {
+        "username": sysadmin.username,
+        "is_active": "on",
+        "is_staff": "on",
+        "is_superuser": "on",
+        "date_joined_0": "2025-01-01",
+        "date_joined_1": "08:00:00",
+    }
+    client.post(reverse("admin:core_user_change", args=[sysadmin.pk]), data)
+    sysadmin.refresh_from_db()
+    assert not sysadmin.is_superuser
+    assert sysadmin.user_permissions.count() == Permission.objects.count()
+    # A superuser still manages everything.
+    assert (
+        clients["superuser"].get(reverse("admin:core_user_change", args=[sysadmin.pk])).status_code
+        == 200
+    )
