@@ -4,19 +4,21 @@ up their records, over HTTP through gunicorn on PostgreSQL, driven by locust.
     .venv/bin/pip install -e '.[bench]'          # locust (not in the dev extra)
     .venv/bin/python bench/load.py --users-staff 200 --users-citizens 500 --duration 60
 
-Steps, each bounded in time:
+Steps:
 1. recreate ``motcua_bench_load`` (``BENCH_LOAD_DATABASE_URL``), migrate, seed it with
    ``seed.seed`` (demo organisations and catalogue, ``--records`` records with their steps,
-   events, lookup secrets and phones), then add the staff: ``--users-staff`` accounts cloned
-   from the demo reception officers and specialists (same agency, unit and role), one in four a
-   reception officer, and the claimed steps of each unit shared out among its specialists so
-   that every "My queue" holds work. ``--reuse`` skips this step when the database is there.
+   events, lookup secrets and phones), then add 200 staff accounts (or ``--users-staff`` if
+   more) where the work is (see ``_staff``). ``--reuse`` skips this step and uses the database
+   and the plan (/tmp/motcua_bench_load_plan.json) of the last run;
 2. start gunicorn on 127.0.0.1 (gthread, ``--workers`` x ``--threads``) with DEBUG off;
-3. run ``bench/locustfile.py`` headless: the users are started at ``--spawn-rate`` per second
-   (staff first: each logs in through the login form), and once all of them run, the
-   statistics are reset and ``--duration`` seconds are measured (the ramp, logins included, is
-   reported separately);
-4. print the table, write ``bench/results/<--result>.json`` (default ``load``), stop gunicorn.
+3. run ``bench/locustfile.py`` headless: the users start at ``--spawn-rate`` per second, the
+   staff log in through the login form (``--login-concurrency`` at a time); once every user
+   has started and logged in (at most ``--settle-max`` s after the last start) the statistics
+   are reset and ``--duration`` seconds are measured (the ramp is reported separately);
+4. print the tables, write ``bench/results/<--result>.json`` (default ``load``), stop gunicorn.
+
+Bounded: locust runs at most ramp + settle-max + duration + ``--margin`` seconds and is killed
+30 s after that; gunicorn (its whole process group) is stopped in every case.
 
 Settings of the server, and why (docs/performance.md):
 - ``motcua.conf.dev`` with ``DEBUG=false`` as the other benchmarks (production settings demand
