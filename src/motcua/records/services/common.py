@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from datetime import datetime
 from decimal import Decimal
@@ -12,6 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.core import rows
 from motcua.core.errors import Conflict, NotFound
 from motcua.core.hooks import RECORD_EVENT_ADDED, hook_call
 from motcua.organisations.calendar import CountingMode, DurationUnit, WorkingCalendar
@@ -20,6 +22,8 @@ from motcua.organisations.selectors import calendar_for
 from motcua.records import deadlines
 from motcua.records.models import Record, RecordCodeSequence, RecordEvent, RecordStep
 from motcua.records.workflow import national_code
+
+logger = logging.getLogger("motcua.records.events")
 
 
 def now() -> datetime:
@@ -76,7 +80,7 @@ def add_event(
     note: str = "",
     payload: dict[str, Any] | None = None,
 ) -> RecordEvent:
-    event = RecordEvent.objects.create(
+    event = RecordEvent(
         record=record,
         kind=kind,
         at=at,
@@ -93,9 +97,24 @@ def add_event(
         note=note,
         payload=payload or {},
     )
-    # Higher apps (the exchange outbox) write their rows in this same transaction.
+    rows.insert([event])  # append-only: never saved again
+    # Higher apps (the exchange outbox, the audit log) write their rows in this same
+    # transaction: the outbox row is the durable side effect that takes the event out.
     hook_call(RECORD_EVENT_ADDED, event=event)
+    if logger.isEnabledFor(logging.INFO):
+        _log_on_commit(event, code=record.code or str(record.pk))
     return event
+
+
+def _log_on_commit(event: RecordEvent, *, code: str) -> None:
+    """One log line per committed event (what the ``publish_record_event`` task used to do
+    from a queued task row: now without a row per event, since the outbox delivers it)."""
+    kind, national, at = event.kind, event.national_code, event.at.isoformat()
+    transaction.on_commit(
+        lambda: logger.info(
+            "record.event kind=%s record=%s national_code=%s at=%s", kind, code, national, at
+        )
+    )
 
 
 def next_sequence(*, agency_id: int, counter: str) -> int:
@@ -114,10 +133,38 @@ def next_sequence(*, agency_id: int, counter: str) -> int:
     return int(row[0])
 
 
-def record_code(*, agency: Agency, received_at: datetime) -> str:
-    day = timezone.localtime(received_at).date()
-    seq = next_sequence(agency_id=agency.pk, counter=f"code:{day:%Y%m%d}")
-    return settings.MOTCUA_RECORD_CODE_FORMAT.format(agency_code=agency.code, date=day, seq=seq)
+def next_sequences(*, agency_id: int, counters: list[str]) -> dict[str, int]:
+    """``next_sequence`` for several counters of one agency in one statement (the rows are
+    locked in the order given, so concurrent callers never deadlock)."""
+    table = connection.ops.quote_name(RecordCodeSequence._meta.db_table)
+    values = ", ".join(["(%s, %s, 1)"] * len(counters))
+    params: list[Any] = []
+    for counter in counters:
+        params += [agency_id, counter]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (agency_id, counter, last_value) VALUES {values} "  # noqa: S608
+            f"ON CONFLICT (agency_id, counter) DO UPDATE SET last_value = {table}.last_value + 1 "
+            "RETURNING counter, last_value",
+            params,
+        )
+        found = {str(counter): int(value) for counter, value in cursor.fetchall()}
+    if set(found) != set(counters):  # pragma: no cover - RETURNING always yields the rows
+        raise RuntimeError("sequence upsert returned too few rows")
+    return found
+
+
+def record_code_and_book_number(*, agency: Agency, received_at: datetime) -> tuple[str, int]:
+    """The record's code (daily sequence of the agency) and its number in the agency's yearly
+    tracking book, from one statement."""
+    local = timezone.localtime(received_at)
+    day = local.date()
+    code_counter, book_counter = f"code:{day:%Y%m%d}", f"book:{local.year}"
+    found = next_sequences(agency_id=agency.pk, counters=[code_counter, book_counter])
+    code = settings.MOTCUA_RECORD_CODE_FORMAT.format(
+        agency_code=agency.code, date=day, seq=found[code_counter]
+    )
+    return code, found[book_counter]
 
 
 def new_secret() -> str:

@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.catalogue.models import ProcedureVersion, VersionStatus
-from motcua.catalogue.selectors import PlannedStep, process_plan, version_current
+from motcua.catalogue.selectors import PlannedStep, process_plan
+from motcua.core import rows
 from motcua.core.errors import Conflict, PermissionDenied, ValidationFailed
 from motcua.core.memo import memo
 from motcua.organisations.models import Agency
@@ -38,9 +39,8 @@ from motcua.records.services.common import (
     new_secret,
     next_sequence,
     now,
-    record_code,
+    record_code_and_book_number,
 )
-from motcua.records.tasks import publish_record_event
 from motcua.records.workflow import Action, Status, ensure_action
 
 T = TypeVar("T")
@@ -140,10 +140,40 @@ def validate_applicant(applicant: ApplicantData, errors: _Errors) -> ApplicantDa
     )
 
 
+def _published_versions(procedure_id: int) -> list[ProcedureVersion]:
+    """The published versions of a procedure, newest first, with their procedure, components,
+    fees and implementing agencies loaded; memoised (cleared here when a version is saved; the
+    other processes see a change within the memo's TTL, like the process plans): one query
+    per procedure and TTL instead of one per intake."""
+    return memo(
+        ("published_versions", procedure_id),
+        lambda: list(
+            ProcedureVersion.objects.filter(
+                procedure_id=procedure_id, status=VersionStatus.PUBLISHED
+            )
+            .select_related("procedure")
+            .prefetch_related("components", "fees", "implementing_agencies")
+            .order_by("-number")
+        ),
+    )
+
+
+def version_in_force(procedure_id: int, at: datetime | None = None) -> ProcedureVersion | None:
+    """Same answer as ``catalogue.selectors.version_current``: the newest published version
+    whose ``effective_from`` has been reached at ``at`` (default: now)."""
+    at = at or timezone.now()
+    for version in _published_versions(procedure_id):
+        if version.effective_from is not None and version.effective_from <= at:
+            return version
+    return None
+
+
 def _current_version(procedure: Any, errors: _Errors) -> ProcedureVersion | None:
     if isinstance(procedure, ProcedureVersion):
-        procedure = procedure.procedure
-    version = version_current(procedure=procedure) if procedure is not None else None
+        procedure_id: int | None = procedure.procedure_id
+    else:
+        procedure_id = procedure.pk if procedure is not None else None
+    version = version_in_force(procedure_id) if procedure_id is not None else None
     if version is None:
         errors.add(
             "procedure", _("This procedure has no published version: it cannot be received.")
@@ -269,7 +299,7 @@ def _start_processing(record: Record, *, actor: Any, at: datetime) -> RecordStep
     if not plan:
         return None
     first = plan[0]
-    rows: list[RecordStep] = []
+    steps: list[RecordStep] = []
     if first.unit is not None and first.unit.is_one_stop_desk and len(plan) > 1:
         done = build_step(record, template=first, at=at, assignee=actor)
         done.state = RecordStep.State.DONE
@@ -278,11 +308,11 @@ def _start_processing(record: Record, *, actor: Any, at: datetime) -> RecordStep
         done.timeliness = (
             deadlines.classify(finished_at=at, due_at=done.due_at) if done.due_at else ""
         )
-        rows.append(done)
+        steps.append(done)
         first = plan[1]
-    rows.append(build_step(record, template=first, at=at, assignee=None))
-    created = RecordStep.objects.bulk_create(rows)
-    return created[-1]
+    steps.append(build_step(record, template=first, at=at, assignee=None))
+    rows.insert(steps)
+    return steps[-1]
 
 
 def activate_step(
@@ -327,7 +357,7 @@ def _set_clock(record: Record, *, at: datetime) -> None:
 def _add_components(
     record: Record, components: list[ComponentData], *, at_supplement: bool = False
 ) -> None:
-    RecordComponent.objects.bulk_create(
+    rows.insert(
         [
             RecordComponent(
                 record=record,
@@ -420,24 +450,24 @@ def _receive(
         )
     )
     record.fees_due = sum(f.amount for f in fee_rows)
-    record.save()
+    if record.pk is None:
+        rows.insert([record])
+    else:  # an online submission received at the desk
+        record.save()
     if components:
         _add_components(record, components)
     if fee_rows:
-        RecordFee.objects.bulk_create(
-            [RecordFee(record=record, name=f.name, amount=f.amount) for f in fee_rows]
-        )
+        rows.insert([RecordFee(record=record, name=f.name, amount=f.amount) for f in fee_rows])
     step = _start_processing(record, actor=actor, at=at)
     # The day's record number and the year's book number come last: taking one locks the
     # agency's counter row until commit, and every other intake at that desk waits for it.
     # Taken first, they serialised whole intakes (2 workers were no faster than 1).
-    record.code = record_code(agency=record.agency, received_at=at)
-    record.book_number = next_sequence(
-        agency_id=record.agency_id, counter=f"book:{timezone.localtime(at).year}"
+    record.code, record.book_number = record_code_and_book_number(
+        agency=record.agency, received_at=at
     )
     record.current_step = step
-    record.save(update_fields=["code", "book_number", "current_step", "updated_at"])
-    event = add_event(
+    rows.update(record, ["code", "book_number", "current_step", "updated_at"])
+    add_event(
         record,
         kind=EventKind.RECEIVED,
         actor=actor,
@@ -447,7 +477,6 @@ def _receive(
         to_unit_id=step.unit_id if step else None,
         payload={"code": record.code, "channel": record.channel},
     )
-    publish_record_event.enqueue(event.pk)
     return record
 
 
@@ -516,8 +545,7 @@ def record_submit_online(
             _("A record with this portal code has already been submitted."), code="duplicate"
         ) from exc
     _add_components(record, components)
-    event = add_event(record, kind=EventKind.SUBMITTED, actor=actor, at=at, from_status="")
-    publish_record_event.enqueue(event.pk)
+    add_event(record, kind=EventKind.SUBMITTED, actor=actor, at=at, from_status="")
     return record
 
 
@@ -543,7 +571,7 @@ def record_refuse_online(*, actor: Any, record: Record, reason: str) -> Record:
     record.status = ensure_action(Action.REFUSE, record.status)
     record.stop_reason = reason.strip()
     record.save(update_fields=["status", "stop_reason", "updated_at"])
-    event = add_event(
+    add_event(
         record,
         kind=EventKind.REFUSED,
         actor=actor,
@@ -551,7 +579,6 @@ def record_refuse_online(*, actor: Any, record: Record, reason: str) -> Record:
         from_status=previous,
         note=reason.strip(),
     )
-    publish_record_event.enqueue(event.pk)
     return record
 
 

@@ -21,7 +21,6 @@ from motcua.records.models import Extension, Record, RecordStep, SupplementRound
 from motcua.records.models.event import EventKind
 from motcua.records.services.common import add_event, clock_rule, expect_unchanged, lock, now
 from motcua.records.services.intake import ComponentData, _add_components, activate_step, plan_for
-from motcua.records.tasks import publish_record_event
 from motcua.records.workflow import Action, ensure_action
 
 
@@ -70,8 +69,7 @@ def _finish(record: Record, *, at: datetime) -> None:
 
 
 def _emit(record: Record, **kwargs: Any) -> None:
-    event = add_event(record, **kwargs)
-    publish_record_event.enqueue(event.pk)
+    add_event(record, **kwargs)
 
 
 def _assignee_in_unit(user: Any, unit: OrgUnit) -> None:
