@@ -7,10 +7,11 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from motcua.audit.models import AuditEntry, AuditHead
+from motcua.core import rows
 
 GENESIS = "0" * 64
 
@@ -52,7 +53,6 @@ def _normalise(detail: dict[str, Any] | None) -> dict[str, Any]:
     return json.loads(json.dumps(detail or {}, default=str, ensure_ascii=False))
 
 
-@transaction.atomic
 def audit_log(
     *,
     actor: Any,
@@ -63,42 +63,91 @@ def audit_log(
     detail: dict[str, Any] | None = None,
     ip: str = "",
 ) -> AuditEntry:
-    """Append one entry (actor may be None for the system or an anonymous client)."""
-    head, _created = AuditHead.objects.select_for_update().get_or_create(pk=1)
+    """Append one entry (actor may be None for the system or an anonymous client).
+
+    Inside the caller's transaction (or its own when there is none), without a savepoint: a
+    failure here fails the caller's change. Three statements (two on PostgreSQL): lock the
+    chain head and read its hash, insert the entry, move the head."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(getattr(obj, "code", None) or obj.pk)
     actor_id = getattr(actor, "pk", None)
     actor_label = (getattr(actor, "username", "") or "")[:150]
-    at = timezone.now()
     clean = _normalise(detail)
-    digest = entry_hash(
-        prev_hash=head.last_hash,
-        at=at,
-        actor_id=actor_id,
-        actor_label=actor_label,
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id)[:80],
-        detail=clean,
-        ip=ip[:64],
-    )
-    entry = AuditEntry.objects.create(
-        at=at,
-        actor_id=actor_id,
-        actor_label=actor_label,
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id)[:80],
-        detail=clean,
-        ip=ip[:64],
-        prev_hash=head.last_hash,
-        hash=digest,
-    )
-    head.last_id = entry.pk
-    head.last_hash = digest
-    head.save(update_fields=["last_id", "last_hash"])
+    with transaction.atomic(savepoint=False):
+        prev_hash = _lock_head()
+        at = timezone.now()
+        entry = AuditEntry(
+            at=at,
+            actor_id=actor_id,
+            actor_label=actor_label,
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id)[:80],
+            detail=clean,
+            ip=ip[:64],
+            prev_hash=prev_hash,
+        )
+        entry.hash = entry_hash(
+            prev_hash=prev_hash,
+            at=at,
+            actor_id=actor_id,
+            actor_label=actor_label,
+            action=action,
+            object_type=object_type,
+            object_id=entry.object_id,
+            detail=clean,
+            ip=entry.ip,
+        )
+        _append(entry)
     return entry
+
+
+def _head_table() -> str:
+    return connection.ops.quote_name(AuditHead._meta.db_table)
+
+
+def _lock_head() -> str:
+    """Lock the chain head row until commit (a no-op update takes the row lock on PostgreSQL;
+    SQLite's write transaction is already exclusive) and return the last hash."""
+    table = _head_table()
+    with connection.cursor() as cursor:
+        for _attempt in range(2):
+            cursor.execute(
+                f"UPDATE {table} SET last_id = last_id WHERE id = 1 RETURNING last_hash"  # noqa: S608
+            )
+            row = cursor.fetchone()
+            if row is not None:
+                return str(row[0])
+            cursor.execute(  # the first entry ever: create the head, then lock it
+                f"INSERT INTO {table} (id, last_id, last_hash) VALUES (1, 0, %s) "  # noqa: S608
+                "ON CONFLICT (id) DO NOTHING",
+                [GENESIS],
+            )
+    raise RuntimeError("audit chain head missing")  # pragma: no cover
+
+
+def _append(entry: AuditEntry) -> None:
+    """INSERT the entry and move the head to it (one statement on PostgreSQL)."""
+    table = _head_table()
+    move = f"UPDATE {table} SET last_id = %s, last_hash = %s WHERE id = 1"  # noqa: S608
+    if connection.vendor == "postgresql":
+        insert, params = rows.insert_statement([entry])
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH entry AS ({insert}) "  # noqa: S608
+                f"UPDATE {table} SET last_id = (SELECT id FROM entry), last_hash = %s "
+                "WHERE id = 1 RETURNING last_id",
+                [*params, entry.hash],
+            )
+            row = cursor.fetchone()
+        if row is None:  # pragma: no cover - _lock_head() made sure the head exists
+            raise RuntimeError("audit chain head missing")
+        rows.mark_saved([entry], [row[0]])
+        return
+    rows.insert([entry])
+    with connection.cursor() as cursor:
+        cursor.execute(move, [entry.pk, entry.hash])
 
 
 def audit_request(
