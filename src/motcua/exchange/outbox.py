@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
-from django.db.models import Q
+from django.db import connection
 from django.utils import timezone
 
+from motcua.core import rows
 from motcua.exchange.kinds import get_kind
 from motcua.exchange.models import Delivery, OutboxEvent, Subscriber
 
@@ -53,14 +55,32 @@ def event_body(outbox_event_id: str, event: Any, *, created_at: Any) -> str:
     return json.dumps(document, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
+@functools.cache
+def _subscribers_sql() -> str:
+    """The active subscribers with no agency or one of two agencies, in id order. Written out
+    once instead of compiled by the ORM on every record move (same rows as
+    ``Subscriber.objects.filter(is_active=True).filter(Q(agencies__isnull=True) |
+    Q(agencies__in=...)).distinct()``)."""
+    qn = connection.ops.quote_name
+    table = qn(Subscriber._meta.db_table)
+    through = Subscriber.agencies.through._meta
+    link = qn(through.db_table)
+    owner = qn(through.get_field("subscriber").column)
+    agency = qn(through.get_field("agency").column)
+    columns = ", ".join(f"{table}.{qn(f.column)}" for f in Subscriber._meta.concrete_fields)
+    return (
+        f"SELECT {columns} FROM {table} WHERE {table}.{qn('is_active')} = %s AND ("  # noqa: S608
+        f"NOT EXISTS (SELECT 1 FROM {link} WHERE {link}.{owner} = {table}.{qn('id')}) OR "
+        f"EXISTS (SELECT 1 FROM {link} WHERE {link}.{owner} = {table}.{qn('id')} "
+        f"AND {link}.{agency} IN (%s, %s))) ORDER BY {table}.{qn('id')}"
+    )
+
+
 def subscribers_for(event: Any) -> list[Subscriber]:
     record = event.record
-    agencies = {record.agency_id, record.handling_agency_id}
-    candidates = (
-        Subscriber.objects.filter(is_active=True)
-        .filter(Q(agencies__isnull=True) | Q(agencies__in=agencies))
-        .distinct()
-        .order_by("pk")
+    agency_id = record.agency_id
+    candidates = Subscriber.objects.raw(
+        _subscribers_sql(), [True, agency_id, record.handling_agency_id or agency_id]
     )
     chosen = []
     for subscriber in candidates:
@@ -76,7 +96,7 @@ def on_record_event(*, event: Any) -> OutboxEvent:
 
     now = timezone.now()
     event_id = uuid.uuid4()
-    outbox_event = OutboxEvent.objects.create(
+    outbox_event = OutboxEvent(
         event_id=event_id,
         record_event=event,
         record_id=event.record_id,
@@ -85,16 +105,19 @@ def on_record_event(*, event: Any) -> OutboxEvent:
         created_at=now,
         body=event_body(str(event_id), event, created_at=now),
     )
+    rows.insert([outbox_event])
     subscribers = subscribers_for(event)
     if subscribers:
-        Delivery.objects.bulk_create(
-            Delivery(
-                subscriber=subscriber,
-                event=outbox_event,
-                record_id=event.record_id,
-                next_attempt_at=now,
-                created_at=now,
-            )
-            for subscriber in subscribers
+        rows.insert(
+            [
+                Delivery(
+                    subscriber=subscriber,
+                    event=outbox_event,
+                    record_id=event.record_id,
+                    next_attempt_at=now,
+                    created_at=now,
+                )
+                for subscriber in subscribers
+            ]
         )
     return outbox_event
