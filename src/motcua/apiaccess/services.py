@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from oauth2_provider.models import AccessToken, Application, RefreshToken
 
 from motcua.apiaccess import scopes as scope_rules
 from motcua.apiaccess.models import ApiCall, ApiClient, IdempotencyKey, InboundSubmission
+from motcua.core import rows
 from motcua.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
 from motcua.core.models import User
 from motcua.organisations.models import Agency, StaffRole
@@ -202,14 +203,18 @@ def api_call_record(
     duration_ms: int,
 ) -> None:
     """One row in the API call log (one INSERT, no bodies)."""
-    ApiCall.objects.create(
-        at=at,
-        client_id=client_id,
-        user_id=user_id,
-        endpoint=endpoint[:200],
-        method=method[:10],
-        status=status,
-        duration_ms=max(0, duration_ms),
+    rows.insert(
+        [
+            ApiCall(
+                at=at,
+                client_id=client_id,
+                user_id=user_id,
+                endpoint=endpoint[:200],
+                method=method[:10],
+                status=status,
+                duration_ms=max(0, duration_ms),
+            )
+        ]
     )
 
 
@@ -244,12 +249,13 @@ def idempotent_answer(
     different request is refused (422). If the work fails unexpectedly, everything rolls back,
     the key included, and a retry runs it again."""
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                row = IdempotencyKey.objects.create(
-                    client=client, key=key, endpoint=endpoint, request_hash=request_hash
-                )
-        except IntegrityError:
+        row = IdempotencyKey(
+            client=client,
+            key=key,
+            endpoint=endpoint,
+            request_hash=request_hash,
+        )
+        if not rows.insert_unless_conflict(row, ["client", "key"]):
             first = IdempotencyKey.objects.get(client=client, key=key)
             if first.request_hash != request_hash or first.endpoint != endpoint:
                 raise IdempotencyKeyReused(
@@ -264,7 +270,7 @@ def idempotent_answer(
         answer = produce()
         row.response_status = answer.status
         row.response_body = answer.body
-        row.save(update_fields=["response_status", "response_body"])
+        rows.update(row, ["response_status", "response_body"])
         return answer
 
 

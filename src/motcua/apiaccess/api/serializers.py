@@ -15,7 +15,6 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from motcua.catalogue.selectors import version_current
 from motcua.records.api.serializers import (
     AgencyCodeField,
     AwareDateTimeField,
@@ -26,6 +25,7 @@ from motcua.records.api.serializers import (
 )
 from motcua.records.forms import SCAN_SIGNATURES
 from motcua.records.services import ApplicantData
+from motcua.records.services.intake import version_in_force
 
 CONTENT_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
@@ -111,7 +111,9 @@ class InboundRecordSerializer(serializers.Serializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         documents = attrs.pop("documents")
         try:
-            components = components_data(version_current(procedure=attrs["procedure"]), documents)
+            # The memoised version in force, its checklist loaded (no query per request).
+            version = version_in_force(attrs["procedure"].pk)
+            components = components_data(version, documents)
         except serializers.ValidationError as exc:
             detail: Any = exc.detail
             raise serializers.ValidationError(
