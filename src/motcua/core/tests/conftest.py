@@ -1,4 +1,5 @@
 import pytest
+from django.urls import get_resolver
 
 from motcua.core import nav
 from motcua.core.tests.factories import PASSWORD, UserFactory
@@ -7,7 +8,10 @@ from motcua.core.tests.factories import PASSWORD, UserFactory
 @pytest.fixture
 def nav_registry():
     """An empty navigation registry except for core's own "Work desk" entry, whatever the
-    other apps registered; restored afterwards."""
+    other apps registered; restored afterwards. The URL configuration is loaded first: the apps
+    register their entries when their urls modules are imported, which must not happen after
+    the registry was emptied."""
+    get_resolver().url_patterns  # noqa: B018 - imports every urls module
     saved = nav.nav_entries()
     nav._registry[:] = [e for e in saved if e.url_name == "core:home"]
     yield nav
