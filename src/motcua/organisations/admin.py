@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -89,6 +90,28 @@ class StaffRoleAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[StaffRole]:
         return super().get_queryset(request).select_related("user", "agency", "unit__agency")
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):
+        """A staff user who is not a superuser cannot grant or change a role of their own
+        account: a system administrator manages roles but does not give themselves access to an
+        agency's records (another administrator must, and the change is audited)."""
+        base = super().get_form(request, obj, change=change, **kwargs)
+        actor = request.user
+
+        class StaffRoleForm(base):  # type: ignore[valid-type,misc]
+            def clean(self) -> dict[str, Any]:
+                cleaned = super().clean()
+                user = cleaned.get("user")
+                if user is not None and not actor.is_superuser and user.pk == actor.pk:
+                    raise ValidationError(
+                        _(
+                            "You cannot grant or change a role of your own account; "
+                            "another administrator must do it."
+                        )
+                    )
+                return cleaned
+
+        return StaffRoleForm
 
 
 @admin.register(CalendarOverride)

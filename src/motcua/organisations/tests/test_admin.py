@@ -163,3 +163,28 @@ def test_staff_without_the_superuser_flag_cannot_open_the_override_table(client)
     client.force_login(UserFactory(is_staff=True))
     response = client.get(reverse("admin:organisations_calendaroverride_changelist"))
     assert response.status_code == 403
+
+
+def test_a_staff_administrator_cannot_grant_a_role_to_their_own_account(client, some_rows):
+    from django.contrib.auth.models import Permission
+
+    from motcua.organisations.models import StaffRole
+
+    admin_user = UserFactory(is_staff=True)
+    admin_user.user_permissions.add(
+        *Permission.objects.filter(
+            codename__in=["add_staffrole", "change_staffrole", "view_staffrole"]
+        )
+    )
+    other = UserFactory()
+    client.force_login(admin_user)
+    url = reverse("admin:organisations_staffrole_add")
+    before = StaffRole.objects.count()
+    data = {"user": admin_user.pk, "role": "specialist", "agency": some_rows.agency.pk, "unit": ""}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "errorlist nonfield" in response.content.decode()
+    assert StaffRole.objects.count() == before
+    response = client.post(url, {**data, "user": other.pk})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert StaffRole.objects.filter(user=other, agency=some_rows.agency).exists()
