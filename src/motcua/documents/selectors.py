@@ -4,13 +4,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from motcua.core.errors import NotFound
-from motcua.documents.models import DigitisedDocument, DocumentReuse, ResultDocument
+from motcua.documents.models import (
+    DigitisedDocument,
+    DocumentReuse,
+    ResultDocument,
+    SigningCredential,
+)
 
 
 def result_current(record: Any) -> ResultDocument | None:
@@ -105,3 +111,25 @@ def reuse_counts(*, agency_id: int | None = None) -> dict[str, int]:
     )
     counted = DigitisedDocument.objects.aggregate(total=Sum("reuse_count"))["total"] or 0
     return {**{k: int(v or 0) for k, v in totals.items()}, "counted_on_documents": int(counted)}
+
+
+def credentials_list(
+    *, agency_code: str = "", active_only: bool = False
+) -> QuerySet[SigningCredential]:
+    """Signing credentials for the console (``motcua signing-credential list``); keys deferred."""
+    qs = (
+        SigningCredential.objects.select_related("agency", "user")
+        .defer("pkcs12", "salt", "image_png")
+        .order_by("agency__code", "kind", "-is_active", "not_after", "id")
+    )
+    if agency_code:
+        qs = qs.filter(agency__code=agency_code)
+    if active_only:
+        qs = qs.filter(is_active=True)
+    return qs
+
+
+def credentials_expiring(*, days: int, agency_code: str = "") -> QuerySet[SigningCredential]:
+    """Active credentials whose certificate ends within ``days`` (or already ended)."""
+    limit = timezone.now() + timedelta(days=days)
+    return credentials_list(agency_code=agency_code, active_only=True).filter(not_after__lte=limit)
