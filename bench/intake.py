@@ -4,8 +4,8 @@
 
 Each intake is the full service: validation, record code (atomic per-agency daily sequence),
 appointment from the calendar, process steps, components, fees, one event and what the event
-brings with it in the same transaction (the exchange outbox row and its deliveries, the audit
-log entry, the queued side-effect task of the django-tasks database backend). Several worker
+brings with it in the same transaction (the exchange outbox row and its deliveries: the queued
+side effect that takes the event out; the audit log entry). Several worker
 processes (default: one per core) receive at the same desk concurrently. Besides the wall
 clock, the CPU time of the workers and of their PostgreSQL backends is measured (/proc), which
 gives what the cores can do when nothing else runs on them.
@@ -13,9 +13,10 @@ gives what the cores can do when nothing else runs on them.
 The benchmark uses its own database (``motcua_bench_intake``, recreated on every run) so that
 it never drops the million records of ``bench/seed.py``.
 
-``--profile N`` then receives N more records in this process under cProfile and
-``CaptureQueriesContext`` and prints where the time goes: queries per intake by table and
-statement, the time spent waiting for PostgreSQL and the Python functions that cost most.
+``--profile N`` then receives N more records in this process: CPU per intake (this process and
+its PostgreSQL backend) and statements per intake by table and kind, then N more under cProfile
+with a CPU-time clock (other load on the machine does not count) to show the Python functions
+that cost most.
 Writes bench/results/intake.json.
 """
 
@@ -114,32 +115,31 @@ def profile(count: int) -> list[dict[str, Any]]:
 
     desk = _desk()
     _receive(desk, 5)  # warm the memo (calendars, plans) and the connection
-    profiler = cProfile.Profile()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = int(cursor.fetchone()[0])
+    python, server = time.process_time(), _cpu_seconds(backend)
     with CaptureQueriesContext(connection) as captured:
         start = time.perf_counter()
-        profiler.enable()
         _receive(desk, count)
-        profiler.disable()
         wall = time.perf_counter() - start
+    python, server = time.process_time() - python, _cpu_seconds(backend) - server
     queries = captured.captured_queries
     by_statement = Counter(_statement(q["sql"]) for q in queries)
-    stats = pstats.Stats(profiler)
-    waiting = sum(
-        value[3]  # cumulative time
-        for key, value in stats.stats.items()  # type: ignore[attr-defined]
-        if key[2] in ("execute", "executemany") and "psycopg" in key[0] and "cursor" in key[0]
-    )
+    profiler = cProfile.Profile(time.process_time)
+    profiler.enable()
+    _receive(desk, count)
+    profiler.disable()
     print(f"\nprofile: {count} intakes in one process, {wall:.2f} s ({count / wall:.1f}/s)")
-    print(f"queries per intake: {len(queries) / count:.1f}")
+    print(
+        f"CPU per intake: Python {1000 * python / count:.2f} ms, PostgreSQL "
+        f"{1000 * server / count:.2f} ms; statements per intake: {len(queries) / count:.1f}"
+    )
     print_table(
         [
             {"statement": name, "per_intake": round(n / count, 2)}
             for name, n in by_statement.most_common()
         ]
-    )
-    print(
-        f"\ntime in psycopg execute (waiting for PostgreSQL): {waiting:.2f} s "
-        f"({100 * waiting / wall:.0f} % of the profiled time, profiler overhead included)"
     )
     out = io.StringIO()
     pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(
@@ -153,8 +153,9 @@ def profile(count: int) -> list[dict[str, Any]]:
         {
             "profiled_intakes": count,
             "profiled_per_s": round(count / wall, 1),
+            "python_cpu_ms": round(1000 * python / count, 2),
+            "postgres_cpu_ms": round(1000 * server / count, 2),
             "queries_per_intake": round(len(queries) / count, 1),
-            "db_wait_share": round(waiting / wall, 2),
             "statements_per_intake": {
                 name: round(n / count, 2) for name, n in by_statement.most_common()
             },
@@ -193,15 +194,15 @@ def main() -> None:
     results = [queue.get() for _ in procs]
     total = Record.objects.count()
     codes = Record.objects.values("code").distinct().count()
-    from django_tasks_db.models import DBTaskResult
+    from motcua.exchange.models import OutboxEvent
 
-    tasks = DBTaskResult.objects.count()
+    outbox = OutboxEvent.objects.count()
     rows: list[dict[str, Any]] = [
         {
             "workers": args.workers,
             "records": total,
             "unique_codes": codes,
-            "queued_tasks": tasks,
+            "outbox_events": outbox,
             "wall_s": round(wall, 2),
             "records_per_s": round(total / wall, 1),
             # CPU per intake, whatever else runs on the machine: the worker (Python) and the
