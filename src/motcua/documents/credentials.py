@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from motcua.audit.services import audit_log
 from motcua.core.errors import Conflict, ValidationFailed
-from motcua.documents import keystore, pki
+from motcua.documents import keystore, permissions, pki
 from motcua.documents.models import CredentialKind, SigningCredential
 from motcua.organisations.models import Agency, StaffRole
 
@@ -278,6 +278,11 @@ def signing_credential_register(
         warnings.append(
             _("Registered although untrusted (%(reason)s): signatures will show as untrusted.")
             % {"reason": reason}
+        )
+    if kind == CredentialKind.PERSONAL and not permissions.can_sign_as_leader(user, agency.pk):
+        warnings.append(
+            _("%(user)s is not a leader of %(agency)s: results there are signed by its leaders.")
+            % {"user": user.get_username(), "agency": agency.code}
         )
     if material.backend != settings.MOTCUA_SIGNING_BACKEND:
         warnings.append(

@@ -243,7 +243,12 @@ def test_holder_rules(pki, tmp_path, env):
     _refused("give no holder", "--kind=seal", justice, f"--user={pki.leader.username}", *source)
     _refused("Unknown agency", "--kind=seal", "--agency=nope", *source)
     # an officer (not only a leader) may hold a personal certificate
-    _add("--kind=signer", justice, f"--user={pki.specialist.username}", *source)
+    err = io.StringIO()
+    call_command(
+        "signing-credential", "add", "--kind=signer", justice, f"--user={pki.specialist.username}",
+        *source, stdout=io.StringIO(), stderr=err,
+    )  # fmt: skip
+    assert "is not a leader" in err.getvalue()
     _refused("already registered", "--kind=signer", justice, f"--user={pki.specialist.username}",
              *source, "--replace")  # fmt: skip
 
