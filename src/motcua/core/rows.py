@@ -77,11 +77,12 @@ def insert_statement(objs: Sequence[Model]) -> tuple[str, list[Any]]:
     return _insert_sql(model, connection.vendor, len(objs)), params
 
 
-def insert_unless_conflict(obj: Model, columns: Sequence[str]) -> bool:
+def insert_unless_conflict(obj: Model, columns: Sequence[str], where: str = "") -> bool:
     """INSERT ``obj`` unless a row with the same ``columns`` (a unique constraint) exists:
     ``INSERT ... ON CONFLICT (columns) DO NOTHING`` in one statement, no savepoint. Returns
     whether ``obj`` was inserted. Like a unique-index violation, a conflicting row being written
-    by another transaction makes this wait for that transaction's outcome."""
+    by another transaction makes this wait for that transaction's outcome. ``where``: the
+    predicate of a partial unique index, as SQL on quoted column names."""
     model = type(obj)
     connection = connections[router.db_for_write(model)]
     sql, params = insert_statement([obj])
@@ -90,7 +91,10 @@ def insert_unless_conflict(obj: Model, columns: Sequence[str]) -> bool:
     target = ", ".join(qn(meta.get_field(name).column) for name in columns)  # type: ignore[union-attr,arg-type]
     head, returning = sql.split(" RETURNING ", 1)
     with connection.cursor() as cursor:
-        cursor.execute(f"{head} ON CONFLICT ({target}) DO NOTHING RETURNING {returning}", params)
+        predicate = f" WHERE {where}" if where else ""
+        cursor.execute(
+            f"{head} ON CONFLICT ({target}){predicate} DO NOTHING RETURNING {returning}", params
+        )
         row = cursor.fetchone()
     if row is None:
         return False

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,6 +44,10 @@ from motcua.records.services.common import (
 from motcua.records.workflow import Action, Status, ensure_action
 
 T = TypeVar("T")
+
+# The predicate of the partial unique index ``record_unique_external_code`` (source, portal
+# code), for INSERT ... ON CONFLICT to infer it.
+UNIQUE_EXTERNAL_CODE_PREDICATE = "NOT (\"external_code\" = '')"
 
 ID_RE = re.compile(r"^\d{9}$|^\d{10}$|^\d{12}$|^\d{13}$|^\d{10}-\d{3}$")
 PHONE_RE = re.compile(r"^(\+84|0)\d{8,10}$")
@@ -356,22 +360,22 @@ def _set_clock(record: Record, *, at: datetime) -> None:
 
 def _add_components(
     record: Record, components: list[ComponentData], *, at_supplement: bool = False
-) -> None:
-    rows.insert(
-        [
-            RecordComponent(
-                record=record,
-                component_id=item.component_id,
-                name=item.name.strip(),
-                copy_kind=item.copy_kind,
-                quantity=item.quantity,
-                file=item.file or "",
-                is_digitised=bool(item.file),
-                added_at_supplement=at_supplement,
-            )
-            for item in components
-        ]
-    )
+) -> list[RecordComponent]:
+    created = [
+        RecordComponent(
+            record=record,
+            component_id=item.component_id,
+            name=item.name.strip(),
+            copy_kind=item.copy_kind,
+            quantity=item.quantity,
+            file=item.file or "",
+            is_digitised=bool(item.file),
+            added_at_supplement=at_supplement,
+        )
+        for item in components
+    ]
+    rows.insert(created)
+    return created
 
 
 @transaction.atomic
@@ -519,10 +523,6 @@ def record_submit_online(
     errors.raise_if_any()
     if version is None:  # pragma: no cover - raise_if_any() has refused it already
         raise ValidationFailed(_("Choose a procedure."), field="procedure")
-    if Record.objects.filter(source=source, external_code=external_code).exists():
-        raise Conflict(
-            _("A record with this portal code has already been submitted."), code="duplicate"
-        )
     at = now()
     record = Record(
         agency=agency,
@@ -537,13 +537,14 @@ def record_submit_online(
         submitted_at=submitted_at or at,
     )
     _apply_applicant(record, applicant)
-    try:
-        with transaction.atomic():
-            record.save()
-    except IntegrityError as exc:
+    # One statement, no savepoint: a record already there (or being written by a concurrent
+    # request, which this waits for) with the same portal code leaves the row unwritten.
+    if not rows.insert_unless_conflict(
+        record, ["source", "external_code"], where=UNIQUE_EXTERNAL_CODE_PREDICATE
+    ):
         raise Conflict(
             _("A record with this portal code has already been submitted."), code="duplicate"
-        ) from exc
+        )
     _add_components(record, components)
     add_event(record, kind=EventKind.SUBMITTED, actor=actor, at=at, from_status="")
     return record
