@@ -127,7 +127,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--generate", type=int, metavar="RECORDS", help="Generate first.")
-    parser.add_argument("--per-month", type=float, default=30_000)
+    parser.add_argument("--per-month", type=float, default=58_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--warmup", type=int, default=2)
