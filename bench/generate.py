@@ -1,20 +1,21 @@
 """Generate a province's history of records for the settlement report benchmark, with COPY.
 
-    .venv/bin/python bench/generate.py --records 1000000 [--per-month 30000] [--seed 1]
+    .venv/bin/python bench/generate.py --records 1000000 [--per-month 58000] [--seed 1]
         [--end 2026-11-01]
 
 Recreates the database (``BENCH_DATABASE_URL``, default ``motcua_bench_report``), migrates it,
 loads the demo organisations and catalogue (``motcua demo``), adds historical district agencies
 and more communes, then writes the records and their events with PostgreSQL ``COPY`` (psycopg 3
 ``cursor.copy``), the secondary indexes and constraints of the two tables dropped during the load
-and rebuilt afterwards, then ``VACUUM ANALYZE``. Deterministic: the same ``--seed``,
+and rebuilt afterwards, then ``VACUUM ANALYZE`` (and ``ANALYZE`` of every other table). Deterministic: the same ``--seed``,
 ``--records``, ``--per-month`` and ``--end`` give the same rows.
 
 The history ends at ``--end`` 00:00 (Asia/Ho_Chi_Minh, default: the first day of the current
 month), the "now" of the data, and goes back as far as ``--records`` needs, the last 12 months
 receiving ``--per-month`` records a month on average (older years less: 6 % growth a year):
 the province's volume does not depend on how much history is kept, so the sizes differ only by
-the length of the history (58,000 a month: 100k = 7 weeks, 1M = 1.5 years, 10M = 21 years). What the data looks like:
+the length of the history (58,000 a month: 100k = 7 weeks, 1M = 1.5 years, 10M = 21 years).
+What the data looks like:
 
 - **procedures**: the published demo procedures, Zipf-skewed (the top three take about half of
   the records); province procedures are received at the province Center and settled by their
@@ -30,8 +31,8 @@ the length of the history (58,000 a month: 100k = 7 weeks, 1M = 1.5 years, 10M =
   (07:30-11:30, 13:30-17:00);
 - **outcomes**: appointments from the procedure's duration (working days x 7/5 calendar days);
   about 3.5 % of records have a supplement round (the clock pauses: the due moves by the
-  pause), 0.3 % an extension (a new appointment), 0.5 % are stopped, 0.4 % withdrawn, 0.3 %
-  are online submissions refused before reception (never received, not in the report); the
+  pause), 0.3 % an extension (a new appointment), 0.5 % are stopped, 0.4 % withdrawn, 1 % of
+  the online submissions are refused before reception (never received, not in the report); the
   others get their result early (most), on the due day, or late (about 2 %), and 92 % of the
   results are returned within days. Whatever is still running at ``--end`` is open.
 - events: received, supplement requested / received, extended, result ready, returned,
