@@ -164,6 +164,7 @@ def test_a_user_without_device_is_sent_to_enrolment_from_any_staff_page(required
 def test_session_api_calls_need_the_code_too(required, client, officer):
     device = enrolled(officer)
     sign_in(client)
+    client.cookies["django_language"] = "en"
     response = client.get(API)
     assert response.status_code == 403
     assert "Two-factor" in str(response.json())

@@ -26,6 +26,15 @@ from motcua.documents.tests.test_digitised_reuse import _digitise
 from motcua.documents.verification import Verdict, trust_roots, verify_pdf
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages are compared in English (the default language is Vietnamese)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture(scope="session")
 def token(tmp_path_factory):
     return create_token(tmp_path_factory.mktemp("softhsm"))

@@ -20,6 +20,15 @@ from motcua.documents.tests.fake_tsa import demo_tsa, running_tsa
 from motcua.documents.verification import Verdict, trust_roots, verify_pdf
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages are compared in English (the default language is Vietnamese)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def test_b_t_signatures_carry_a_valid_timestamp(pki, procedure):
     record = approved_record(pki, procedure)
     stamper = demo_tsa()
@@ -117,6 +126,7 @@ def test_officer_sees_why_the_signature_was_refused(client, pki, procedure, sett
     record = approved_record(pki, procedure)
     document = services.result_generate(actor=pki.leader, record=record)
     client.force_login(pki.leader)
+    client.cookies["django_language"] = "en"
     page = client.post(reverse("documents:sign", args=[record.pk, document.pk]), {"role": "signer"})
     assert page.status_code == 302
     shown = [str(m) for m in get_messages(page.wsgi_request)]

@@ -21,6 +21,16 @@ from motcua.records.services.retention import PURGED_NAME
 from motcua.records.tests.factories import applicant, at, receive, travel
 from motcua.reporting.tests.helpers import report
 
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages are compared in English (the default language is Vietnamese)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 LATER = "2035-06-01 08:00"  # the default 10 years after April 2025, plus a little
 
 

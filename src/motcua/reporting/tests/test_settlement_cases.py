@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from motcua.core.errors import PermissionDenied, ValidationFailed
+from motcua.core.errors import NotFound, ValidationFailed
 from motcua.organisations.calendar import TZ
 from motcua.records import services
 from motcua.records.tests.factories import applicant, at, receive, travel
@@ -244,7 +244,7 @@ def test_scope_of_staff_and_center(world):
     # An officer of the justice department sees it; the other department's officer does not.
     assert totals("2025-04-01", "2025-04-30", user=world.reception)["received_total"] == 1
     assert totals("2025-04-01", "2025-04-30", user=world.outsider)["received_total"] == 0
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):  # another agency's report is "not found" (scope = 404)
         report_scope(user=world.outsider, agency_code=world.justice.code)
     # The Center's variant counts records received at the Center: none here.
     center = totals("2025-04-01", "2025-04-30", agency=world.center.code)
