@@ -171,6 +171,8 @@ def versions_for_export(*, user: Any) -> list[ProcedureVersion]:
 
 
 def procedure_get(*, user: Any, code: str) -> Procedure | None:
+    if "\x00" in code:  # no code holds a NUL; PostgreSQL refuses it in a query (a 500)
+        return None
     return Procedure.objects.select_related("field").filter(code=code).first()
 
 

@@ -20,6 +20,8 @@ from motcua.organisations.models import Agency, CalendarOverride, Role, StaffRol
 
 
 def agency_get_by_code(*, code: str) -> Agency | None:
+    if "\x00" in code:  # no code holds a NUL; PostgreSQL refuses it in a query (a 500)
+        return None
     return Agency.objects.filter(code=code).first()
 
 
