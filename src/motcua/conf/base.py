@@ -394,6 +394,9 @@ AUTHENTICATION_BACKENDS = [
 # is asked for the code whatever this says.
 MOTCUA_REQUIRE_2FA = env_bool("MOTCUA_REQUIRE_2FA", False)
 OTP_TOTP_ISSUER = MOTCUA_PROVINCE_NAME
+# The admin never shows an enrolled device's key nor its QR code (whoever reads them can make the
+# user's codes): a lost phone is handled by deleting the device, and the user enrols again.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # MOTCUA_LOGIN_FAILURE_LIMIT / MOTCUA_LOGIN_COOLOFF_MINUTES: failed passwords allowed for one
 # username from one address before both are locked out for the cool-off period.
 MOTCUA_LOGIN_FAILURE_LIMIT = env_int("MOTCUA_LOGIN_FAILURE_LIMIT", 5)

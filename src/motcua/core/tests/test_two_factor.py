@@ -250,3 +250,18 @@ def test_required_in_production_not_in_the_demo(tmp_path, module, expected):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == expected
+
+
+def test_the_admin_never_shows_an_enrolled_key(client, officer):
+    """Whoever holds the key makes the user's codes: an administrator (a superuser here) sees
+    the device but neither its key nor its QR code."""
+    device = enrolled(officer)
+    admin_user = UserFactory(username="quantri.thu", is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+    assert page.status_code == 200
+    assert device.key not in page.content.decode()
+    qrcode = reverse("admin:otp_totp_totpdevice_qrcode", args=[device.pk])
+    assert client.get(qrcode).status_code == 403
+    listing = client.get(reverse("admin:otp_totp_totpdevice_changelist"))
+    assert listing.status_code == 200 and device.key not in listing.content.decode()
