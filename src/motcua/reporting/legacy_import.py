@@ -5,7 +5,8 @@ not stop the others. A line whose code already exists is ``unchanged`` (same con
 failure (different content: nothing is overwritten). Valid lines are written in batches: one
 transaction per batch with bulk inserts; when a batch fails in the database, its lines are
 written again one by one, each in its own transaction, so a bad line never takes the others with
-it.
+it. On PostgreSQL, outside a transaction, a file of more than one batch is written by a writer
+thread with its own connection while the next batch is prepared (``_Writer``).
 
 The imported record gets the same fields and ``RecordEvent`` rows as a live one (received,
 supplement requested/received, extended, result ready, returned, stopped, withdrawn, refused),
@@ -20,8 +21,10 @@ app's own pure deadline functions and status table.
 from __future__ import annotations
 
 import json
+import queue
 import secrets
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -33,7 +36,6 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, JSONField, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from psycopg.types.json import Jsonb
 
 from motcua.catalogue.models import Field, Procedure, ProcedureVersion
 from motcua.organisations.calendar import CountingMode, DurationUnit, WorkingCalendar
@@ -305,7 +307,7 @@ def prepare(data: Any, *, line: int, resolver: Resolver) -> Prepared:
             due_after=due,
             statutory_due_after=statutory,
             due_before=None,
-            payload={"imported": True, "channel": channel},
+            payload=RECEIVED[channel],
         )
     ]
     last_clock_move = 0  # index of the last event that moved the statutory due
@@ -384,7 +386,7 @@ def prepare(data: Any, *, line: int, resolver: Resolver) -> Prepared:
                 due_before=due_before if kind_name == "extended" else None,
                 due_after=due,
                 statutory_due_after=statutory,
-                payload={"imported": True},
+                payload=IMPORTED,
             )
         )
     if given_due is not None and record.received_at is not None:
@@ -448,39 +450,43 @@ def _process(pending: list[Prepared], summary: Summary) -> None:
     _flush(batch, summary)
 
 
-@dataclass(frozen=True)
-class _Column:
-    attname: str
-    column: str
-    default: Any
-    is_json: bool
+class _Table:
+    """The concrete columns of a model for COPY, with their defaults computed once (the
+    callable defaults of these tables are empty lists and dicts). JSON values are sent as their
+    text: the default's and a constant payload's text is computed once."""
+
+    STAMPS = frozenset({"created_at", "updated_at"})
+
+    def __init__(self, model: type[Model], *, with_id: bool) -> None:
+        fields = [f for f in model._meta.concrete_fields if with_id or not f.primary_key]
+        self.name = model._meta.db_table
+        self.columns = ", ".join(f'"{f.column}"' for f in fields)
+        self.attnames = [f.attname for f in fields]
+        self.defaults = [None if f.primary_key else f.get_default() for f in fields]
+        self.stamps = [i for i, f in enumerate(fields) if f.attname in self.STAMPS]
+        self.json = [i for i, f in enumerate(fields) if isinstance(f, JSONField)]
+
+    def values(self, row: Row, now: datetime) -> list[Any]:
+        given = row.__dict__
+        values = [given.get(a, d) for a, d in zip(self.attnames, self.defaults, strict=True)]
+        for i in self.stamps:
+            values[i] = now
+        for i in self.json:
+            value = values[i]
+            values[i] = value.text if type(value) is _Payload else json.dumps(value)
+        return values
 
 
-def _columns(model: type[Model], *, with_id: bool) -> list[_Column]:
-    """Every concrete column of ``model`` with its default (computed once: the callable
-    defaults of these tables are empty lists and dicts, serialised as they are)."""
-    columns = []
-    for f in model._meta.concrete_fields:
-        if f.primary_key and not with_id:
-            continue
-        default = None if f.primary_key else f.get_default()
-        columns.append(_Column(f.attname, f.column, default, isinstance(f, JSONField)))
-    return columns
+class _Payload(dict[str, Any]):
+    """A constant event payload, with its JSON text for COPY computed once."""
+
+    def __init__(self, **values: Any) -> None:
+        super().__init__(values)
+        self.text = json.dumps(values)
 
 
-def _row_values(row: Row, columns: list[_Column], now: datetime) -> list[Any]:
-    values = row.__dict__
-    return [
-        now
-        if c.attname in _STAMPS
-        else Jsonb(values.get(c.attname, c.default))
-        if c.is_json
-        else values.get(c.attname, c.default)
-        for c in columns
-    ]
-
-
-_STAMPS = frozenset({"created_at", "updated_at"})
+IMPORTED = _Payload(imported=True)
+RECEIVED = {channel: _Payload(imported=True, channel=channel) for channel in CHANNELS}
 
 
 def _write(batch: list[Prepared]) -> None:
@@ -506,26 +512,24 @@ def _write_orm(batch: list[Prepared]) -> None:
 
 def _write_copy(batch: list[Prepared]) -> None:
     now = timezone.now()
-    record_columns = _columns(Record, with_id=True)
-    event_columns = _columns(RecordEvent, with_id=False)
+    records = _Table(Record, with_id=True)
+    events = _Table(RecordEvent, with_id=False)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [Record._meta.db_table, len(batch)],
+            [records.name, len(batch)],
         )
         ids = [row[0] for row in cursor.fetchall()]
         raw = cursor.cursor  # psycopg's cursor, inside Django's transaction
-        names = ", ".join(f'"{c.column}"' for c in record_columns)
-        with raw.copy(f"COPY {Record._meta.db_table} ({names}) FROM STDIN") as copy:
+        with raw.copy(f"COPY {records.name} ({records.columns}) FROM STDIN") as copy:
             for prepared, pk in zip(batch, ids, strict=True):
                 prepared.record.id = pk
-                copy.write_row(_row_values(prepared.record, record_columns, now))
-        names = ", ".join(f'"{c.column}"' for c in event_columns)
-        with raw.copy(f"COPY {RecordEvent._meta.db_table} ({names}) FROM STDIN") as copy:
+                copy.write_row(records.values(prepared.record, now))
+        with raw.copy(f"COPY {events.name} ({events.columns}) FROM STDIN") as copy:
             for prepared, pk in zip(batch, ids, strict=True):
                 for event in prepared.events:
                     event.record_id = pk
-                    copy.write_row(_row_values(event, event_columns, now))
+                    copy.write_row(events.values(event, now))
 
 
 def _flush(batch: list[Prepared], summary: Summary) -> None:
@@ -544,6 +548,57 @@ def _flush(batch: list[Prepared], summary: Summary) -> None:
     batch.clear()
 
 
+class _Writer:
+    """Checks and writes batches on a thread of its own, with its own database connection,
+    while the caller prepares the next batch: Python and PostgreSQL then work at the same time
+    instead of one after the other (docs/performance.md, "Historical import").
+
+    At most one batch waits in the queue. Each batch is checked and written exactly as without
+    the thread (``_process``: one transaction per batch, line by line when it is refused), in
+    file order. Only used on PostgreSQL outside a transaction: the writer's connection must see
+    what the caller committed (agencies, placeholders, earlier batches) and commits on its own.
+    An error in the writer stops it and is raised in the caller's thread."""
+
+    def __init__(self) -> None:
+        self.summary = Summary()
+        self.error: BaseException | None = None
+        self._queue: queue.Queue[list[Prepared] | None] = queue.Queue(maxsize=1)
+        self._thread = threading.Thread(target=self._run, name="import-writer", daemon=True)
+        self._thread.start()
+
+    @staticmethod
+    def wanted() -> bool:
+        return connection.vendor == "postgresql" and not connection.in_atomic_block
+
+    def _run(self) -> None:
+        try:
+            while (batch := self._queue.get()) is not None:
+                if self.error is None:
+                    try:
+                        _process(batch, self.summary)
+                    except BaseException as exc:  # re-raised in the caller's thread
+                        self.error = exc
+        finally:
+            connection.close()  # this thread's own connection
+
+    def submit(self, batch: list[Prepared]) -> None:
+        if self.error is not None:
+            raise self.error
+        self._queue.put(batch)
+
+    def stop(self) -> None:
+        """Wait for the batches in flight and end the thread (its error stays in ``error``)."""
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+
+    def merge_into(self, summary: Summary) -> None:
+        summary.imported += self.summary.imported
+        summary.unchanged += self.summary.unchanged
+        summary.failed += self.summary.failed
+        summary.errors.extend(self.summary.errors)
+
+
 def import_lines(
     lines: Iterable[str],
     *,
@@ -556,6 +611,42 @@ def import_lines(
     summary = Summary()
     pending: list[Prepared] = []
     seen: set[str] = set()
+    writer: _Writer | None = None
+    try:
+        for prepared in _prepared_lines(lines, resolver, summary, seen, progress):
+            pending.append(prepared)
+            if len(pending) >= batch_size:
+                if writer is None and _Writer.wanted():
+                    writer = _Writer()  # only for files of more than one batch
+                if writer is None:
+                    _process(pending, summary)
+                else:
+                    writer.submit(pending)
+                    pending = []
+        if writer is None:
+            _process(pending, summary)
+        else:
+            if pending:
+                writer.submit(pending)
+            writer.stop()
+            if writer.error is not None:
+                raise writer.error
+            writer.merge_into(summary)
+    finally:
+        if writer is not None:
+            writer.stop()  # after an error too: the writer ends its batch and closes
+    summary.errors.sort(key=lambda error: error["line"])  # batch failures come in later
+    return summary
+
+
+def _prepared_lines(
+    lines: Iterable[str],
+    resolver: Resolver,
+    summary: Summary,
+    seen: set[str],
+    progress: Callable[[int], None] | None,
+) -> Iterator[Prepared]:
+    """The valid lines of the file, prepared; the invalid ones are counted in ``summary``."""
     for number, text in enumerate(lines, start=1):
         if progress is not None:
             progress(number)
@@ -576,9 +667,4 @@ def import_lines(
             summary.fail(number, _("The code “%(c)s” appears twice in the file.") % {"c": code})
             continue
         seen.add(code)
-        pending.append(prepared)
-        if len(pending) >= batch_size:
-            _process(pending, summary)
-    _process(pending, summary)
-    summary.errors.sort(key=lambda error: error["line"])  # batch failures come in later
-    return summary
+        yield prepared

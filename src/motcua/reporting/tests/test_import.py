@@ -2,9 +2,11 @@
 command, and the round trip import → report with known totals."""
 
 import json
+import threading
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from rest_framework.test import APIClient
 
 from motcua.catalogue.models import Procedure
@@ -227,4 +229,40 @@ def test_same_file_twice_in_batches_changes_nothing(world):
     again = import_lines(lines, batch_size=3)
     assert (first.imported, first.failed) == (7, len(BAD))
     assert (again.imported, again.unchanged, again.failed) == (0, 7, len(BAD))
+    assert (Record.objects.count(), RecordEvent.objects.count()) == counts
+
+
+# ---- the writer thread (PostgreSQL outside a transaction: a file of more than one batch is
+# written on a thread of its own, with its own connection, while the next batch is prepared)
+@pytest.mark.django_db(transaction=True)
+def test_pipelined_import_keeps_batches_errors_and_idempotence(world):
+    old = line(  # returned in 2024: not in the April 2025 totals below
+        "L9",
+        received="2024-01-10T08:00:00+07:00",
+        due_at="2024-01-17T08:00:00+07:00",
+        events=[ev("returned", "2024-01-12T08:00:00+07:00")],
+    )
+    import_lines([old])  # one batch: written in the caller's thread
+    Record.objects.filter(code="L9").update(external_code="OTHER-9")
+    lines = [*APRIL, *BAD, old, APRIL[0]]
+    writer_seen = []
+
+    def progress(number):  # type: ignore[no-untyped-def]
+        writer_seen.append(any(t.name == "import-writer" for t in threading.enumerate()))
+
+    first = import_lines(lines, batch_size=2, progress=progress)
+    assert (first.imported, first.unchanged, first.failed) == (7, 0, len(BAD) + 2)
+    assert [e["line"] for e in first.errors] == list(range(8, 16))
+    assert "L1" in first.errors[-1]["reason"]  # line 14 (L9) is refused by the database
+    assert any(writer_seen) == (connection.vendor == "postgresql")
+    assert not any(t.name == "import-writer" for t in threading.enumerate())
+    april = totals("2025-04-01", "2025-04-30")
+    assert (april["received_total"], april["settled_late"], april["in_progress_overdue"]) == (
+        6,
+        1,
+        1,
+    )
+    counts = (Record.objects.count(), RecordEvent.objects.count())
+    again = import_lines(lines, batch_size=2)
+    assert (again.imported, again.unchanged, again.failed) == (0, 7, len(BAD) + 2)
     assert (Record.objects.count(), RecordEvent.objects.count()) == counts
