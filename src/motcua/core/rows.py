@@ -118,17 +118,36 @@ def _update_sql(model: type[Model], vendor: str, names: tuple[str, ...]) -> str:
     return f"UPDATE {qn(meta.db_table)} SET {sets} WHERE {qn(meta.pk.column)} = %s"  # noqa: S608
 
 
-def update(obj: Model, names: Sequence[str]) -> None:
-    """``obj.save(update_fields=names)`` in one prepared statement (``auto_now`` fields named in
-    ``names`` are refreshed like ``save`` does)."""
+def update_statement(obj: Model, names: Sequence[str]) -> tuple[str, list[Any]]:
+    """The UPDATE of ``update`` and its parameters."""
     model = type(obj)
-    alias = router.db_for_write(model)
-    connection = connections[alias]
+    connection = connections[router.db_for_write(model)]
     meta = model._meta
     params: list[Any] = []
     for name in names:
         f = meta.get_field(name)
         params.append(f.get_db_prep_save(f.pre_save(obj, False), connection))  # type: ignore[union-attr]
     params.append(obj.pk)
+    return _update_sql(model, connection.vendor, tuple(names)), params
+
+
+def update(obj: Model, names: Sequence[str]) -> None:
+    """``obj.save(update_fields=names)`` in one prepared statement (``auto_now`` fields named in
+    ``names`` are refreshed like ``save`` does)."""
+    sql, params = update_statement(obj, names)
+    with connections[router.db_for_write(type(obj))].cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def update_and_insert(obj: Model, names: Sequence[str], new: Model) -> None:
+    """PostgreSQL: ``update(obj, names)`` and ``insert([new])`` in one statement (a ``WITH``
+    holding the UPDATE; both see the same snapshot, so ``new`` must not need the update)."""
+    update_sql, update_params = update_statement(obj, names)
+    insert_sql, insert_params = insert_statement([new])
+    connection = connections[router.db_for_write(type(new))]
     with connection.cursor() as cursor:
-        cursor.execute(_update_sql(model, connection.vendor, tuple(names)), params)
+        cursor.execute(
+            f"WITH updated AS ({update_sql}) {insert_sql}", [*update_params, *insert_params]
+        )
+        ids = [row[0] for row in cursor.fetchall()] if type(new)._meta.auto_field else None
+    mark_saved([new], ids)

@@ -57,6 +57,12 @@ def event_body(outbox_event_id: str, event: Any, *, created_at: Any) -> str:
 
 @functools.cache
 def _subscribers_sql() -> str:
+    qn = connection.ops.quote_name
+    return f"{_subscribers_select()} ORDER BY {qn(Subscriber._meta.db_table)}.{qn('id')}"
+
+
+@functools.cache
+def _subscribers_select() -> str:
     """The active subscribers with no agency or one of two agencies, in id order. Written out
     once instead of compiled by the ORM on every record move (same rows as
     ``Subscriber.objects.filter(is_active=True).filter(Q(agencies__isnull=True) |
@@ -72,22 +78,70 @@ def _subscribers_sql() -> str:
         f"SELECT {columns} FROM {table} WHERE {table}.{qn('is_active')} = %s AND ("  # noqa: S608
         f"NOT EXISTS (SELECT 1 FROM {link} WHERE {link}.{owner} = {table}.{qn('id')}) OR "
         f"EXISTS (SELECT 1 FROM {link} WHERE {link}.{owner} = {table}.{qn('id')} "
-        f"AND {link}.{agency} IN (%s, %s))) ORDER BY {table}.{qn('id')}"
+        f"AND {link}.{agency} IN (%s, %s)))"
     )
 
 
-def subscribers_for(event: Any) -> list[Subscriber]:
+def _subscriber_params(event: Any) -> list[Any]:
     record = event.record
     agency_id = record.agency_id
-    candidates = Subscriber.objects.raw(
-        _subscribers_sql(), [True, agency_id, record.handling_agency_id or agency_id]
-    )
+    return [True, agency_id, record.handling_agency_id or agency_id]
+
+
+def _wanted(event: Any, candidates: Any) -> list[Subscriber]:
     chosen = []
     for subscriber in candidates:
         kind = get_kind(subscriber.kind)
         if kind is not None and kind.wants(subscriber, event):
             chosen.append(subscriber)
     return chosen
+
+
+def subscribers_for(event: Any) -> list[Subscriber]:
+    return _wanted(event, Subscriber.objects.raw(_subscribers_sql(), _subscriber_params(event)))
+
+
+@functools.cache
+def _insert_and_subscribers_sql(insert: str) -> str:
+    """PostgreSQL: the outbox row's INSERT and the candidate subscribers in one statement (one
+    round trip less on every record move); one row with NULL subscriber columns when none."""
+    qn = connection.ops.quote_name
+    columns = ", ".join(f"s.{qn(f.column)}" for f in Subscriber._meta.concrete_fields)
+    pk = qn(OutboxEvent._meta.pk.column)
+    return (
+        f"WITH o AS ({insert}) SELECT o.{pk}, {columns} FROM o "  # noqa: S608
+        f"LEFT JOIN ({_subscribers_select()}) s ON TRUE ORDER BY s.{qn('id')}"
+    )
+
+
+def _insert_with_subscribers(outbox_event: OutboxEvent, event: Any) -> list[Subscriber]:
+    """INSERT ``outbox_event`` and return the subscribers that want ``event``: the same rows
+    as ``rows.insert`` followed by ``subscribers_for``."""
+    if connection.vendor != "postgresql":
+        rows.insert([outbox_event])
+        return subscribers_for(event)
+    insert, params = rows.insert_statement([outbox_event])
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_and_subscribers_sql(insert), [*params, *_subscriber_params(event)])
+        found = cursor.fetchall()
+    rows.mark_saved([outbox_event], [found[0][0]])
+    fields = Subscriber._meta.concrete_fields
+    converters = [
+        (index, field, functions)
+        for index, field in enumerate(fields)
+        if (functions := field.get_db_converters(connection))  # type: ignore[attr-defined]
+    ]
+    names = [f.attname for f in fields]
+    candidates = []
+    for row in found:
+        if row[1] is None:  # the LEFT JOIN's row when no subscriber matched
+            continue
+        values = list(row[1:])
+        for index, field, functions in converters:
+            for function in functions:
+                values[index] = function(values[index], field.cached_col, connection)
+        candidates.append(Subscriber.from_db(connection.alias, names, values))
+    return _wanted(event, candidates)
 
 
 def on_record_event(*, event: Any) -> OutboxEvent:
@@ -105,8 +159,7 @@ def on_record_event(*, event: Any) -> OutboxEvent:
         created_at=now,
         body=event_body(str(event_id), event, created_at=now),
     )
-    rows.insert([outbox_event])
-    subscribers = subscribers_for(event)
+    subscribers = _insert_with_subscribers(outbox_event, event)
     if subscribers:
         rows.insert(
             [

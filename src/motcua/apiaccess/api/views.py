@@ -52,7 +52,9 @@ def request_hash(data: Any) -> str:
 
 
 def answer_body(record: Record) -> dict[str, Any]:
-    documents = list(record.components.all())
+    documents = getattr(record, "submitted_components", None)
+    if documents is None:
+        documents = list(record.components.all())
     return {
         "id": record.pk,
         "code": record.code or None,

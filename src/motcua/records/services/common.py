@@ -79,7 +79,11 @@ def add_event(
     to_unit_id: int | None = None,
     note: str = "",
     payload: dict[str, Any] | None = None,
+    update_fields: tuple[str, ...] = (),
 ) -> RecordEvent:
+    """Append the event of a move (and its outbox row and audit entry, through the hook).
+    ``update_fields``: fields of ``record`` to save first, like ``rows.update`` (in the same
+    statement as the event on PostgreSQL)."""
     event = RecordEvent(
         record=record,
         kind=kind,
@@ -97,7 +101,12 @@ def add_event(
         note=note,
         payload=payload or {},
     )
-    rows.insert([event])  # append-only: never saved again
+    if update_fields and connection.vendor == "postgresql":
+        rows.update_and_insert(record, update_fields, event)
+    else:
+        if update_fields:
+            rows.update(record, update_fields)
+        rows.insert([event])  # append-only: never saved again
     # Higher apps (the exchange outbox, the audit log) write their rows in this same
     # transaction: the outbox row is the durable side effect that takes the event out.
     hook_call(RECORD_EVENT_ADDED, event=event)

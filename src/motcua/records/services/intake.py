@@ -470,7 +470,6 @@ def _receive(
         agency=record.agency, received_at=at
     )
     record.current_step = step
-    rows.update(record, ["code", "book_number", "current_step", "updated_at"])
     add_event(
         record,
         kind=EventKind.RECEIVED,
@@ -480,6 +479,7 @@ def _receive(
         step=step,
         to_unit_id=step.unit_id if step else None,
         payload={"code": record.code, "channel": record.channel},
+        update_fields=("code", "book_number", "current_step", "updated_at"),
     )
     return record
 
@@ -545,7 +545,9 @@ def record_submit_online(
         raise Conflict(
             _("A record with this portal code has already been submitted."), code="duplicate"
         )
-    _add_components(record, components)
+    # The rows just written, in id order like ``record.components.all()``, for the caller's
+    # answer (the inbound API), without reading them back.
+    record.submitted_components = _add_components(record, components)  # type: ignore[attr-defined]
     add_event(record, kind=EventKind.SUBMITTED, actor=actor, at=at, from_status="")
     return record
 
