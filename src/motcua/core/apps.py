@@ -6,6 +6,7 @@ MEMO_MODELS = (
     "organisations.Agency",
     "organisations.OrgUnit",
     "organisations.CalendarOverride",
+    "catalogue.Procedure",
     "catalogue.ProcedureVersion",
     "catalogue.ProcessStep",
 )

@@ -21,7 +21,9 @@ _lock = threading.Lock()
 _entries: dict[Hashable, tuple[float, Any]] = {}
 
 
-def memo(key: Hashable, build: Callable[[], T]) -> T:
+def memo(key: Hashable, build: Callable[[], T], *, keep_none: bool = True) -> T:
+    """``build()``, kept for the TTL under ``key``. ``keep_none=False``: a ``None`` is not kept
+    (for lookups by a value a client sends: unknown values must not fill the memo)."""
     ttl = float(getattr(settings, "MOTCUA_CONFIG_CACHE_SECONDS", 60))
     if ttl <= 0:
         return build()
@@ -30,6 +32,8 @@ def memo(key: Hashable, build: Callable[[], T]) -> T:
     if hit is not None and now - hit[0] < ttl:
         return hit[1]  # type: ignore[no-any-return]
     value = build()
+    if value is None and not keep_none:
+        return value
     with _lock:
         _entries[key] = (now, value)
     return value
