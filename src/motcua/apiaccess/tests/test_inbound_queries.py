@@ -22,18 +22,21 @@ EXPECTED = {"postgresql": 19}
 DEFAULT = 21
 
 
+def _body(external_code: str) -> dict:
+    body = inbound_body(external_code=external_code)
+    # Its own file name: test_inbound_records expects "to-khai.pdf" free in the media folder.
+    body["documents"][0]["file"]["name"] = f"queries-{external_code}.pdf"
+    return body
+
+
 def test_an_inbound_record_runs_a_fixed_number_of_statements(world):
     client, secret = make_client(world.justice, scopes="records:submit records:read")
     api = bearer(token_for(client, secret))
     with travel("2025-04-21 08:00"):
-        first = api.post(
-            INBOUND, inbound_body(external_code="A-1"), format="json", HTTP_IDEMPOTENCY_KEY="k1"
-        )
+        first = api.post(INBOUND, _body("A-1"), format="json", HTTP_IDEMPOTENCY_KEY="k1")
         assert first.status_code == 201, first.content
         with CaptureQueriesContext(connection) as queries:
-            second = api.post(
-                INBOUND, inbound_body(external_code="A-2"), format="json", HTTP_IDEMPOTENCY_KEY="k2"
-            )
+            second = api.post(INBOUND, _body("A-2"), format="json", HTTP_IDEMPOTENCY_KEY="k2")
     assert second.status_code == 201, second.content
     assert [d["name"] for d in second.json()["documents"]] == [
         d["name"] for d in first.json()["documents"]
