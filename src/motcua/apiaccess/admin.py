@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.apiaccess import scopes as scope_rules
 from motcua.apiaccess import services
 from motcua.apiaccess.models import ApiCall, ApiClient, IdempotencyKey, InboundSubmission
-from motcua.core.admin_personal import PersonalDataAdmin
+from motcua.core.admin_personal import PersonalDataAdmin, ReadOnlyAdmin
 from motcua.core.errors import DomainError
 
 
@@ -118,17 +118,6 @@ class ApiClientAdmin(admin.ModelAdmin):
             self.message_user(request, exc.message, level="error")
             return None
         return _secret_page(request, client, secret)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(ApiCall)

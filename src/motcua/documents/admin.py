@@ -3,13 +3,10 @@ shown (the encrypted PKCS#12 and its salt are not editable fields); writes go th
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from motcua.core.admin_personal import PersonalDataAdmin
+from motcua.core.admin_personal import PersonalDataAdmin, ReadOnlyAdmin
 from motcua.documents.models import (
     DigitisedDocument,
     DocumentReuse,
@@ -20,19 +17,8 @@ from motcua.documents.models import (
 from motcua.records.masking import mask_id_number
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(SigningCredential)
-class SigningCredentialAdmin(ReadOnly):
+class SigningCredentialAdmin(ReadOnlyAdmin):
     list_display = ("label", "kind", "agency", "user", "not_after", "is_demo", "is_active")
     list_filter = ("kind", "is_demo", "is_active")
     search_fields = ("label", "subject", "serial")
@@ -49,7 +35,7 @@ class ResultSignatureInline(admin.TabularInline):
 
 
 @admin.register(ResultDocument)
-class ResultDocumentAdmin(PersonalDataAdmin, ReadOnly):
+class ResultDocumentAdmin(PersonalDataAdmin, ReadOnlyAdmin):
     list_display = ("code", "record", "kind", "signature_count", "sealed", "is_current")
     list_filter = ("kind", "sealed", "is_current")
     search_fields = ("code", "record__code", "sha256")
@@ -58,7 +44,7 @@ class ResultDocumentAdmin(PersonalDataAdmin, ReadOnly):
 
 
 @admin.register(DigitisedDocument)
-class DigitisedDocumentAdmin(PersonalDataAdmin, ReadOnly):
+class DigitisedDocumentAdmin(PersonalDataAdmin, ReadOnlyAdmin):
     list_display = ("component_code", "name", "owner", "valid_until", "reuse_count")
     search_fields = ("owner_id_number", "component_code", "name", "sha256")
     list_select_related = ("agency",)
@@ -70,6 +56,6 @@ class DigitisedDocumentAdmin(PersonalDataAdmin, ReadOnly):
 
 
 @admin.register(DocumentReuse)
-class DocumentReuseAdmin(PersonalDataAdmin, ReadOnly):
+class DocumentReuseAdmin(PersonalDataAdmin, ReadOnlyAdmin):
     list_display = ("record", "digitised", "result", "attached_at")
     list_select_related = ("record", "digitised", "result")
