@@ -8,6 +8,7 @@ import platform
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -94,3 +95,19 @@ class Timer:
 
     def __exit__(self, *exc: object) -> None:
         self.seconds = time.perf_counter() - self.start
+
+
+def stopwatch() -> tuple[list[tuple[str, float]], Callable[[str], None]]:
+    """The (label, seconds) list of a multi-step run and ``lap(label)``, which records and prints
+    the time since the previous lap."""
+    timings: list[tuple[str, float]] = []
+    last = time.perf_counter()
+
+    def lap(label: str) -> None:
+        nonlocal last
+        now = time.perf_counter()
+        timings.append((label, now - last))
+        print(f"  {label:<34} {now - last:7.1f} s", flush=True)
+        last = now
+
+    return timings, lap

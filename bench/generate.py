@@ -47,7 +47,6 @@ import argparse
 import bisect
 import random
 import sys
-import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -63,7 +62,7 @@ os.environ.setdefault(
     "BENCH_DATABASE_URL", "postgres://motcua:motcua@127.0.0.1:5432/motcua_bench_report"
 )
 
-from common import print_table, setup_django, write_result  # noqa: E402
+from common import print_table, setup_django, stopwatch, write_result  # noqa: E402
 from seed import GIVEN, MIDDLE, SURNAMES, _due_days, _load_demo  # noqa: E402
 
 TABLES = ["records_record", "records_recordevent"]
@@ -284,15 +283,7 @@ def generate(*, records: int, per_month: float, seed: int, end: date) -> list[di
 
     from motcua.organisations.calendar import TZ
 
-    timings: list[tuple[str, float]] = []
-    last = time.perf_counter()
-
-    def lap(label: str) -> None:
-        nonlocal last
-        now = time.perf_counter()
-        timings.append((label, now - last))
-        print(f"  {label:<34} {now - last:7.1f} s", flush=True)
-        last = now
+    timings, lap = stopwatch()
 
     rng = random.Random(seed)
     _load_demo()

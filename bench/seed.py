@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -42,7 +41,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from common import print_table, setup_django, write_result  # noqa: E402
+from common import print_table, setup_django, stopwatch, write_result  # noqa: E402
 
 BIG_TABLES = ["records_record", "records_recordstep", "records_recordevent"]
 STEP_SLOTS = 5  # step ids are (record id - 1) * STEP_SLOTS + k, k = 1..5
@@ -550,15 +549,7 @@ def seed(*, records: int, open_share: float = 0.05, years: float = 3.0) -> list[
 
     if settings.MOTCUA_RECORD_CODE_FORMAT != DEFAULT_CODE_FORMAT:
         raise SystemExit("seed.py writes codes in the default MOTCUA_RECORD_CODE_FORMAT only")
-    timings: list[tuple[str, float]] = []
-    last = time.perf_counter()
-
-    def lap(label: str) -> None:
-        nonlocal last
-        now = time.perf_counter()
-        timings.append((label, now - last))
-        print(f"  {label:<34} {now - last:7.1f} s", flush=True)
-        last = now
+    timings, lap = stopwatch()
 
     _load_demo()
     combos, plans = _combos()
