@@ -15,24 +15,128 @@ signals (like ``bulk_create``), and validation (like ``save()``). Use these only
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+import uuid
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
 from typing import Any
 
 from django.db import connections, router
-from django.db.models import Field, Model
+from django.db.backends.signals import connection_created
+from django.db.models import (
+    AutoField,
+    BigAutoField,
+    BigIntegerField,
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    EmailField,
+    Field,
+    ForeignKey,
+    IntegerField,
+    Model,
+    OneToOneField,
+    PositiveIntegerField,
+    PositiveSmallIntegerField,
+    SlugField,
+    SmallIntegerField,
+    TextField,
+    URLField,
+    UUIDField,
+)
 
 
 @functools.cache
-def _insert_fields(model: type[Model]) -> tuple[Field[Any, Any], ...]:
+def _insert_fields(model: type[Model], with_pk: bool = False) -> tuple[Field[Any, Any], ...]:
+    """The INSERT's columns: every concrete field but the generated key (unless ``with_pk``:
+    a key reserved beforehand with ``reserve_id``)."""
     meta = model._meta
-    return tuple(f for f in meta.local_concrete_fields if f is not meta.auto_field)
+    return tuple(f for f in meta.local_concrete_fields if with_pk or f is not meta.auto_field)
+
+
+# Values that PostgreSQL's ``get_db_prep_save`` hands to psycopg unchanged, by exact field class
+# (a subclass may convert, so it takes the full path): the test is on the value's exact type
+# (``bool`` is an ``int``, a lazy translation is not a ``str``), and anything else, ``None``
+# included where it would need a decision, goes through the field's own methods.
+def _is_str(value: Any) -> bool:
+    return type(value) is str
+
+
+def _is_int(value: Any) -> bool:
+    return type(value) is int
+
+
+def _is_bool(value: Any) -> bool:
+    return type(value) is bool
+
+
+def _is_aware_datetime(value: Any) -> bool:
+    return type(value) is datetime and value.utcoffset() is not None
+
+
+def _is_date(value: Any) -> bool:
+    return type(value) is date
+
+
+def _is_uuid(value: Any) -> bool:
+    return type(value) is uuid.UUID
+
+
+_STRINGS = (CharField, TextField, EmailField, SlugField, URLField)
+_INTEGERS = (
+    IntegerField,
+    BigIntegerField,
+    SmallIntegerField,
+    PositiveIntegerField,
+    PositiveSmallIntegerField,
+)
+
+# A fast column: the test of the values that need no field method, and what psycopg gets for
+# them (``None``: the value itself).
+Fast = tuple[Callable[[Any], bool], Callable[[Any], Any] | None]
+
+
+def _passthrough(field: Field[Any, Any]) -> Fast | None:
+    """How values of ``field`` go to PostgreSQL without the field's methods, or ``None``."""
+    kind = type(field)
+    if kind in (ForeignKey, OneToOneField):
+        target = field.target_field  # type: ignore[attr-defined]
+        return _passthrough(target) if not target.is_relation else None
+    if kind in _STRINGS:
+        return _is_str, None
+    if kind in (AutoField, BigAutoField):  # validate_autopk_value() passes an int unchanged
+        return _is_int, None
+    if kind in _INTEGERS:  # adapt_integerfield_value() types the int for the server
+        from django.db.backends.postgresql.operations import DatabaseOperations
+
+        return _is_int, DatabaseOperations.integerfield_type_map[field.get_internal_type()]  # type: ignore[attr-defined]
+    if kind is BooleanField:
+        return _is_bool, None
+    if kind is DateTimeField and not (field.auto_now or field.auto_now_add):  # type: ignore[attr-defined]
+        return _is_aware_datetime, None
+    if kind is DateField and not (field.auto_now or field.auto_now_add):  # type: ignore[attr-defined]
+        return _is_date, None
+    if kind is UUIDField:
+        return _is_uuid, None
+    return None
 
 
 @functools.cache
-def _insert_sql(model: type[Model], vendor: str, rows: int) -> str:
+def _insert_plan(
+    model: type[Model], vendor: str, with_pk: bool = False
+) -> tuple[tuple[str, Field[Any, Any], Fast | None], ...]:
+    """Per insert column: attribute name, field and (PostgreSQL only) its fast path."""
+    return tuple(
+        (f.attname, f, _passthrough(f) if vendor == "postgresql" else None)
+        for f in _insert_fields(model, with_pk)
+    )
+
+
+@functools.cache
+def _insert_sql(model: type[Model], vendor: str, rows: int, with_pk: bool = False) -> str:
     meta = model._meta
     qn = connections[router.db_for_write(model)].ops.quote_name
-    fields = _insert_fields(model)
+    fields = _insert_fields(model, with_pk)
     columns = ", ".join(qn(f.column) for f in fields)
     one = "(" + ", ".join(["%s"] * len(fields)) + ")"
     returning = f" RETURNING {qn(meta.auto_field.column)}" if meta.auto_field else ""
@@ -64,17 +168,113 @@ def insert(objs: Sequence[Model]) -> None:
     mark_saved(objs, ids)
 
 
-def insert_statement(objs: Sequence[Model]) -> tuple[str, list[Any]]:
+def insert_statement(objs: Sequence[Model], *, with_pk: bool = False) -> tuple[str, list[Any]]:
     """The INSERT of ``insert`` (``RETURNING`` the primary key) and its parameters, for callers
-    that embed it in a larger statement (e.g. a PostgreSQL ``WITH``); then call ``mark_saved``."""
+    that embed it in a larger statement (e.g. a PostgreSQL ``WITH``); then call ``mark_saved``.
+    ``with_pk``: the instances carry keys reserved with ``reserve_id``, written as they are."""
     model = type(objs[0])
     connection = connections[router.db_for_write(model)]
-    fields = _insert_fields(model)
+    plan = _insert_plan(model, connection.vendor, with_pk)
     params: list[Any] = []
+    append = params.append
     for obj in objs:
         obj._prepare_related_fields_for_save(operation_name="insert")  # type: ignore[attr-defined]
-        params.extend(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields)
-    return _insert_sql(model, connection.vendor, len(objs)), params
+        for attname, f, fast in plan:
+            if fast is not None:
+                value = getattr(obj, attname)
+                if fast[0](value):
+                    append(value if fast[1] is None else fast[1](value))
+                    continue
+            append(f.get_db_prep_save(f.pre_save(obj, True), connection))
+    return _insert_sql(model, connection.vendor, len(objs), with_pk), params
+
+
+def insert_select_statement(
+    obj: Model, computed: dict[str, str], source: str
+) -> tuple[str, list[Any]]:
+    """PostgreSQL: ``INSERT INTO t (...) SELECT ... FROM source RETURNING pk`` for ``obj``, the
+    columns of the fields named in ``computed`` taking SQL expressions over ``source`` (no
+    parameters in them) instead of the instance's values; one row per row of ``source``."""
+    sql, params = insert_statement([obj])
+    model = type(obj)
+    meta = model._meta
+    qn = connections[router.db_for_write(model)].ops.quote_name
+    fields = _insert_fields(model)
+    head = sql.split(" VALUES ", 1)[0]
+    values, kept = [], []
+    for field, param in zip(fields, params, strict=True):
+        if field.name in computed:
+            values.append(computed[field.name])
+        else:
+            values.append("%s")
+            kept.append(param)
+    returning = f" RETURNING {qn(meta.pk.column)}"
+    # Column names and expressions are ours, never user input; values are parameters.
+    return f"{head} SELECT {', '.join(values)} FROM {source}{returning}", kept  # noqa: S608
+
+
+# Keys reserved ahead, per process, database alias and model (``reserve_id``); forgotten when
+# the alias opens a new connection (a database restored or recreated meanwhile, as in tests,
+# may have put its sequences back).
+_reserved: dict[tuple[str, type[Model]], list[int]] = {}
+RESERVE_BLOCK = 20
+
+
+def _forget_reserved(sender: Any, connection: Any, **kwargs: Any) -> None:
+    for key in [key for key in _reserved if key[0] == connection.alias]:
+        del _reserved[key]
+
+
+connection_created.connect(_forget_reserved, dispatch_uid="motcua-rows-reserved")
+
+
+def reserve_id(model: type[Model]) -> int:
+    """PostgreSQL: a value of ``model``'s key sequence, never handed out again, for an instance
+    written later with ``with_pk`` (rows that refer to it can be written first: foreign keys
+    are checked at commit). Values are drawn ``RESERVE_BLOCK`` at a time, so most calls run no
+    statement: keys stay unique but, across processes, no longer follow the order of writing
+    (order by the instant, the key only breaks ties). A value of a rolled-back transaction is
+    not reused, like any sequence value."""
+    meta = model._meta
+    alias = router.db_for_write(model)
+    pool = _reserved.setdefault((alias, model), [])
+    if not pool:
+        with connections[alias].cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, meta.pk.column, RESERVE_BLOCK],
+            )
+            pool.extend(sorted((int(row[0]) for row in cursor.fetchall()), reverse=True))
+    return pool.pop()
+
+
+def insert_groups(groups: Sequence[Sequence[Model]]) -> None:
+    """``insert`` for several lists of instances (each of one model) in one statement on
+    PostgreSQL (a ``WITH`` per list; none may need another's keys), one per list elsewhere."""
+    groups = [objs for objs in groups if objs]
+    if not groups:
+        return
+    connection = connections[router.db_for_write(type(groups[0][0]))]
+    if connection.vendor != "postgresql" or len(groups) == 1:
+        for objs in groups:
+            insert(objs)
+        return
+    parts, selects, params = [], [], []
+    for index, objs in enumerate(groups):
+        if type(objs[0])._meta.auto_field is None:  # pragma: no cover - every model has one
+            raise ValueError("insert_groups needs models with a generated key")
+        sql, values = insert_statement(objs)
+        parts.append(f"g{index} AS ({sql})")
+        selects.append(f"SELECT {index}, * FROM g{index}")  # noqa: S608 - no input in it
+        params.extend(values)
+    with connection.cursor() as cursor:
+        cursor.execute("WITH " + ", ".join(parts) + " " + " UNION ALL ".join(selects), params)
+        found = cursor.fetchall()
+    for index, objs in enumerate(groups):
+        ids = [row[1] for row in found if row[0] == index]
+        if len(ids) != len(objs):  # pragma: no cover - RETURNING yields one row per VALUES row
+            raise RuntimeError("insert_groups: wrong number of keys returned")
+        mark_saved(objs, ids)
 
 
 def insert_unless_conflict(obj: Model, columns: Sequence[str], where: str = "") -> bool:
@@ -137,6 +337,21 @@ def update(obj: Model, names: Sequence[str]) -> None:
     sql, params = update_statement(obj, names)
     with connections[router.db_for_write(type(obj))].cursor() as cursor:
         cursor.execute(sql, params)
+
+
+def insert_pair(first: Model, new: Model) -> None:
+    """PostgreSQL: INSERT ``first`` (its key reserved with ``reserve_id``) and ``new`` in one
+    statement (a ``WITH`` holding the first; ``new`` may refer to it by key)."""
+    first_sql, first_params = insert_statement([first], with_pk=True)
+    insert_sql, insert_params = insert_statement([new])
+    connection = connections[router.db_for_write(type(new))]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH written AS ({first_sql}) {insert_sql}", [*first_params, *insert_params]
+        )
+        ids = [row[0] for row in cursor.fetchall()] if type(new)._meta.auto_field else None
+    mark_saved([first], None)
+    mark_saved([new], ids)
 
 
 def update_and_insert(obj: Model, names: Sequence[str], new: Model) -> None:

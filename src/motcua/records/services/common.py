@@ -80,10 +80,12 @@ def add_event(
     note: str = "",
     payload: dict[str, Any] | None = None,
     update_fields: tuple[str, ...] = (),
+    insert_record: bool = False,
 ) -> RecordEvent:
     """Append the event of a move (and its outbox row and audit entry, through the hook).
     ``update_fields``: fields of ``record`` to save first, like ``rows.update`` (in the same
-    statement as the event on PostgreSQL)."""
+    statement as the event on PostgreSQL). ``insert_record`` (PostgreSQL): ``record`` is new,
+    its key reserved with ``rows.reserve_id``; it is written in the event's statement."""
     event = RecordEvent(
         record=record,
         kind=kind,
@@ -101,7 +103,9 @@ def add_event(
         note=note,
         payload=payload or {},
     )
-    if update_fields and connection.vendor == "postgresql":
+    if insert_record:
+        rows.insert_pair(record, event)
+    elif update_fields and connection.vendor == "postgresql":
         rows.update_and_insert(record, update_fields, event)
     else:
         if update_fields:

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -296,12 +296,12 @@ def _validate_components(
             )
 
 
-def _start_processing(record: Record, *, actor: Any, at: datetime) -> RecordStep | None:
-    """Create the step instances at receipt: a first step at a one-stop desk is done by the
-    receiving officer; the next one becomes active in its unit's queue. One INSERT."""
+def _start_processing(record: Record, *, actor: Any, at: datetime) -> list[RecordStep]:
+    """The step instances at receipt, unsaved: a first step at a one-stop desk is done by the
+    receiving officer; the next one (the last of the list) becomes active in its unit's queue."""
     plan = plan_for(record)
     if not plan:
-        return None
+        return []
     first = plan[0]
     steps: list[RecordStep] = []
     if first.unit is not None and first.unit.is_one_stop_desk and len(plan) > 1:
@@ -315,8 +315,7 @@ def _start_processing(record: Record, *, actor: Any, at: datetime) -> RecordStep
         steps.append(done)
         first = plan[1]
     steps.append(build_step(record, template=first, at=at, assignee=None))
-    rows.insert(steps)
-    return steps[-1]
+    return steps
 
 
 def activate_step(
@@ -361,7 +360,15 @@ def _set_clock(record: Record, *, at: datetime) -> None:
 def _add_components(
     record: Record, components: list[ComponentData], *, at_supplement: bool = False
 ) -> list[RecordComponent]:
-    created = [
+    created = _build_components(record, components, at_supplement=at_supplement)
+    rows.insert(created)
+    return created
+
+
+def _build_components(
+    record: Record, components: list[ComponentData], *, at_supplement: bool = False
+) -> list[RecordComponent]:
+    return [
         RecordComponent(
             record=record,
             component_id=item.component_id,
@@ -374,8 +381,6 @@ def _add_components(
         )
         for item in components
     ]
-    rows.insert(created)
-    return created
 
 
 @transaction.atomic
@@ -454,15 +459,27 @@ def _receive(
         )
     )
     record.fees_due = sum(f.amount for f in fee_rows)
-    if record.pk is None:
+    # On PostgreSQL a new record is written once, last, with its code, in the statement of its
+    # event: its key is reserved first and the rows that refer to it go before it (foreign keys
+    # are checked at commit). Written first and updated with its code at the end, every one of
+    # its indexes took two entries (the code and the current step are indexed, so the update
+    # is never a HOT one).
+    write_last = record.pk is None and connection.vendor == "postgresql"
+    if write_last:
+        record.pk = rows.reserve_id(Record)
+    elif record.pk is None:
         rows.insert([record])
     else:  # an online submission received at the desk
         record.save()
-    if components:
-        _add_components(record, components)
-    if fee_rows:
-        rows.insert([RecordFee(record=record, name=f.name, amount=f.amount) for f in fee_rows])
-    step = _start_processing(record, actor=actor, at=at)
+    steps = _start_processing(record, actor=actor, at=at)
+    rows.insert_groups(
+        [
+            _build_components(record, components or []),
+            [RecordFee(record=record, name=f.name, amount=f.amount) for f in fee_rows],
+            steps,
+        ]
+    )
+    step = steps[-1] if steps else None
     # The day's record number and the year's book number come last: taking one locks the
     # agency's counter row until commit, and every other intake at that desk waits for it.
     # Taken first, they serialised whole intakes (2 workers were no faster than 1).
@@ -479,7 +496,8 @@ def _receive(
         step=step,
         to_unit_id=step.unit_id if step else None,
         payload={"code": record.code, "channel": record.channel},
-        update_fields=("code", "book_number", "current_step", "updated_at"),
+        update_fields=() if write_last else ("code", "book_number", "current_step", "updated_at"),
+        insert_record=write_last,
     )
     return record
 
