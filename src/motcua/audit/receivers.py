@@ -11,7 +11,7 @@ from django.db.models.signals import post_delete, post_save
 
 from motcua.audit.context import client_ip, current
 from motcua.audit.services import audit_log
-from motcua.core.hooks import RECORD_EVENT_ADDED, hook_register
+from motcua.core.hooks import LAST, RECORD_EVENT_ADDED, hook_register
 
 # Configuration and permission models audited on every save/delete, whoever makes the change.
 WATCHED = (
@@ -107,7 +107,8 @@ def connect() -> None:
     user_logged_in.connect(_login, dispatch_uid="audit-login")
     user_logged_out.connect(_logout, dispatch_uid="audit-logout")
     user_login_failed.connect(_login_failed, dispatch_uid="audit-login-failed")
-    hook_register(RECORD_EVENT_ADDED, _record_event)
+    # Last: its entry locks the chain head until commit, and every audited change waits for it.
+    hook_register(RECORD_EVENT_ADDED, _record_event, order=LAST)
     for label in WATCHED:
         model = apps.get_model(label)
         post_save.connect(_saved, sender=model, dispatch_uid=f"audit-save-{label}")

@@ -28,9 +28,40 @@ def entry_hash(
     detail: dict[str, Any],
     ip: str,
 ) -> str:
-    payload = json.dumps(
+    payload = _hashed_prefix(prev_hash) + _hashed_rest(
+        at=at,
+        actor_id=actor_id,
+        actor_label=actor_label,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        detail=detail,
+        ip=ip,
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+# The hashed text is the JSON array [prev_hash, at, actor_id, actor_label, action, object_type,
+# object_id, detail, ip] (keys sorted, no spaces, UTF-8): the previous hash (64 hex digits) is
+# its first element, so on PostgreSQL the statement that locks the chain head can put it in front
+# of the rest, built here, and hash the whole with sha256() -- the same bytes as entry_hash.
+def _hashed_prefix(prev_hash: str) -> str:
+    return json.dumps([prev_hash], separators=(",", ":"))[:-1] + ","
+
+
+def _hashed_rest(
+    *,
+    at: datetime,
+    actor_id: int | None,
+    actor_label: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    detail: dict[str, Any],
+    ip: str,
+) -> str:
+    return json.dumps(
         [
-            prev_hash,
             at.astimezone(UTC).isoformat(timespec="microseconds"),
             actor_id,
             actor_label,
@@ -44,8 +75,7 @@ def entry_hash(
         ensure_ascii=False,
         separators=(",", ":"),
         default=str,
-    )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    )[1:]
 
 
 def _normalise(detail: dict[str, Any] | None) -> dict[str, Any]:
@@ -66,14 +96,29 @@ def audit_log(
     """Append one entry (actor may be None for the system or an anonymous client).
 
     Inside the caller's transaction (or its own when there is none), without a savepoint: a
-    failure here fails the caller's change. Three statements (two on PostgreSQL): lock the
-    chain head and read its hash, insert the entry, move the head."""
+    failure here fails the caller's change. On PostgreSQL one statement locks the chain head,
+    inserts the entry chained to it and moves the head; elsewhere three: lock the head and read
+    its hash, insert the entry, move the head."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(getattr(obj, "code", None) or obj.pk)
     actor_id = getattr(actor, "pk", None)
     actor_label = (getattr(actor, "username", "") or "")[:150]
     clean = _normalise(detail)
+    if connection.vendor == "postgresql":
+        with transaction.atomic(savepoint=False):
+            return _append_chained(
+                AuditEntry(
+                    at=timezone.now(),
+                    actor_id=actor_id,
+                    actor_label=actor_label,
+                    action=action,
+                    object_type=object_type,
+                    object_id=str(object_id)[:80],
+                    detail=clean,
+                    ip=ip[:64],
+                )
+            )
     with transaction.atomic(savepoint=False):
         prev_hash = _lock_head()
         at = timezone.now()
@@ -120,6 +165,49 @@ def _lock_head() -> str:
             if row is not None:
                 return str(row[0])
             cursor.execute(  # the first entry ever: create the head, then lock it
+                f"INSERT INTO {table} (id, last_id, last_hash) VALUES (1, 0, %s) "  # noqa: S608
+                "ON CONFLICT (id) DO NOTHING",
+                [GENESIS],
+            )
+    raise RuntimeError("audit chain head missing")  # pragma: no cover
+
+
+def _append_chained(entry: AuditEntry) -> AuditEntry:
+    """PostgreSQL: lock the head, insert ``entry`` chained to it (its key drawn under the lock,
+    so keys follow the chain, which ``audit verify`` walks in key order) and move the head, in
+    one statement. A writer blocked on the head's lock reads the head its predecessor left."""
+    table = _head_table()
+    rest = _hashed_rest(
+        at=entry.at,
+        actor_id=entry.actor_id,
+        actor_label=entry.actor_label,
+        action=entry.action,
+        object_type=entry.object_type,
+        object_id=entry.object_id,
+        detail=entry.detail,
+        ip=entry.ip,
+    )
+    prefix = _hashed_prefix("X").split("X", 1)
+    digest = "encode(sha256(convert_to(%s || last_hash || %s || %s, 'UTF8')), 'hex')"
+    insert, params = rows.insert_select_statement(
+        entry, {"prev_hash": "head.last_hash", "hash": "head.next_hash"}, "head"
+    )
+    sql = (
+        f"WITH head AS (SELECT last_hash, {digest} AS next_hash FROM {table} "  # noqa: S608
+        "WHERE id = 1 FOR UPDATE), "
+        f"entry AS ({insert}, prev_hash, hash) "
+        f"UPDATE {table} SET last_id = entry.id, last_hash = entry.hash FROM entry "
+        f"WHERE {table}.id = 1 RETURNING entry.id, entry.prev_hash, entry.hash"
+    )
+    with connection.cursor() as cursor:
+        for _attempt in range(2):
+            cursor.execute(sql, [prefix[0], prefix[1], rest, *params])
+            row = cursor.fetchone()
+            if row is not None:
+                entry.prev_hash, entry.hash = row[1], row[2]
+                rows.mark_saved([entry], [row[0]])
+                return entry
+            cursor.execute(  # the first entry ever: create the head, then chain to it
                 f"INSERT INTO {table} (id, last_id, last_hash) VALUES (1, 0, %s) "  # noqa: S608
                 "ON CONFLICT (id) DO NOTHING",
                 [GENESIS],

@@ -5,7 +5,7 @@ transaction); a higher app registers a function for that name in its ``AppConfig
 
     hook_register(RECORD_EVENT_ADDED, outbox.on_record_event)
 
-Functions run synchronously, in registration order, inside the caller's transaction: whatever
+Functions run synchronously, by ``order`` then registration order, inside the caller's transaction: whatever
 they write commits or rolls back with the caller's change, and an exception aborts the change.
 Keep them short (insert rows, enqueue tasks); anything that leaves the database belongs in a
 task or a worker that reads those rows later.
@@ -20,13 +20,21 @@ from typing import Any
 RECORD_EVENT_ADDED = "record.event_added"
 
 _hooks: dict[str, list[Callable[..., Any]]] = {}
+_orders: dict[Callable[..., Any], int] = {}
+
+# For a function that takes a lock every writer waits for (the audit chain's head): it runs
+# after the others, so the lock is held for as short a time as possible before the commit.
+LAST = 100
 
 
-def hook_register(name: str, func: Callable[..., Any]) -> None:
-    """Register ``func`` for ``name`` (once: registering the same function again is a no-op)."""
+def hook_register(name: str, func: Callable[..., Any], *, order: int = 0) -> None:
+    """Register ``func`` for ``name`` (once: registering the same function again is a no-op).
+    Lower ``order`` runs first; ``LAST`` for functions that lock what every writer needs."""
     funcs = _hooks.setdefault(name, [])
     if func not in funcs:
+        _orders[func] = order
         funcs.append(func)
+        funcs.sort(key=lambda f: _orders.get(f, 0))  # stable: registration order within an order
 
 
 def hook_unregister(name: str, func: Callable[..., Any]) -> None:

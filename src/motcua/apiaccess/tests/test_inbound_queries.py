@@ -14,11 +14,11 @@ from motcua.records.tests.factories import travel
 pytestmark = pytest.mark.django_db
 
 # token, key row, client's agency, earlier submission, service account's role, record,
-# components, event, audit head, audit entry (+ head move), outbox row (+ subscribers), the
+# components, event, outbox row (+ subscribers), audit head (+ audit entry + head move), the
 # submission row, the key's answer, three SAVEPOINT/RELEASE pairs (the test's transaction turns
-# the outer BEGIN/COMMIT into one; the call log is off in tests). On PostgreSQL the pairs in
+# the outer BEGIN/COMMIT into one; the call log is off in tests). On PostgreSQL the parts in
 # brackets are one statement each.
-EXPECTED = {"postgresql": 19}
+EXPECTED = {"postgresql": 18}
 DEFAULT = 21
 
 

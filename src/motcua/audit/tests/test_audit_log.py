@@ -144,3 +144,55 @@ def test_views_of_personal_data_and_exports_are_recorded(world, client):
     assert ("personal_data.viewed", record.code, {"via": "page", "full": True}) in rows
     assert ("personal_data.viewed", record.code, {"via": "api", "full": True}) in rows
     assert any(action == "export.document" for action, _obj, _detail in rows)
+
+
+def test_the_database_hash_is_the_python_hash(three_entries):
+    """On PostgreSQL the entry's hash is computed by the statement that chains it; it must be
+    the hash ``audit verify`` recomputes (non-ASCII text, nested details, no actor)."""
+    entry = audit_log(
+        actor=None,
+        action="test.unicode",
+        object_type="test",
+        object_id="Hồ sơ 1",
+        detail={"tên": "Nguyễn Thị Ánh", "list": [1, "ư", {"b": 2, "a": None}], "q": 'a"b\\c'},
+        ip="127.0.0.1",
+    )
+    stored = AuditEntry.objects.get(pk=entry.pk)
+    assert stored.hash == entry.hash and stored.prev_hash == entry.prev_hash
+    assert entry.prev_hash == three_entries[-1].hash
+    assert audit_verify()[1] == []
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL")
+def test_concurrent_writers_keep_one_chain():
+    """Writers that block on the chain head chain to the entry written before them: the chain
+    verifies, in key order, after many simultaneous appends."""
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def write(n: int) -> None:
+        try:
+            barrier.wait()
+            for i in range(15):
+                with transaction.atomic():
+                    audit_log(actor=None, action="test.concurrent", object_id=f"{n}-{i}")
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    checked, problems = audit_verify()
+    assert checked == AuditEntry.objects.count() >= 60
+    assert problems == []
+    assert AuditHead.objects.get().last_id == AuditEntry.objects.order_by("-id").first().pk
