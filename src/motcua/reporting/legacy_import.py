@@ -413,10 +413,11 @@ def prepare(data: Any, *, line: int, resolver: Resolver) -> Prepared:
     return Prepared(line=line, record=record, events=events, fingerprint=fingerprint)
 
 
-def _known(codes: list[str]) -> tuple[dict[str, tuple[Any, ...]], set[str]]:
+def _known(codes: list[str]) -> tuple[dict[str, tuple[Any, ...]], set[str | None]]:
     """Of ``codes``: the imported records' fingerprints (status, received, finished, events)
     and the codes of live records. On PostgreSQL the codes go as one array parameter
     (``= ANY``): two thousand ``IN`` placeholders cost more client-side than the queries."""
+    imported: dict[str, tuple[Any, ...]]
     if connection.vendor != "postgresql":
         imported = {
             row["external_code"]: (

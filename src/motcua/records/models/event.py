@@ -28,7 +28,10 @@ class EventKind(models.TextChoices):
 class RecordEvent(models.Model):
     """One row per move; never edited or deleted."""
 
-    record = models.ForeignKey("records.Record", on_delete=models.PROTECT, related_name="events")
+    # Indexed by event_record_at, which begins with the record.
+    record = models.ForeignKey(
+        "records.Record", on_delete=models.PROTECT, related_name="events", db_index=False
+    )
     kind = models.CharField(_("event"), max_length=40, choices=EventKind.choices)
     at = models.DateTimeField(_("at"))
     actor = models.ForeignKey(

@@ -46,12 +46,16 @@ class Record(TimeStampedModel):
     code = models.CharField(_("record code"), max_length=40, unique=True, null=True, blank=True)
     external_code = models.CharField(_("portal code"), max_length=60, blank=True)
     source = models.CharField(_("source"), max_length=40, blank=True)
-    lookup_secret = models.CharField(_("lookup secret"), max_length=64, unique=True)
+    # Unique through Meta.constraints: a unique=True CharField also gets a varchar_pattern_ops
+    # index on PostgreSQL, for prefix searches nobody makes on a secret.
+    lookup_secret = models.CharField(_("lookup secret"), max_length=64)
     agency = models.ForeignKey(
         "organisations.Agency",
         verbose_name=_("receiving agency"),
         on_delete=models.PROTECT,
         related_name="records",
+        # record_agency_status_due and record_agency_received begin with the agency.
+        db_index=False,
     )
     handling_agency = models.ForeignKey(
         "organisations.Agency",
@@ -134,6 +138,7 @@ class Record(TimeStampedModel):
                 condition=~models.Q(external_code=""),
                 name="record_unique_external_code",
             ),
+            models.UniqueConstraint(fields=["lookup_secret"], name="record_unique_lookup_secret"),
         ]
         indexes = [
             models.Index(fields=["agency", "status", "due_at"], name="record_agency_status_due"),
