@@ -152,3 +152,24 @@ def test_a_new_connection_forgets_the_reserved_keys():
     rows._forget_reserved(sender=None, connection=type("C", (), {"alias": "default"})())
     assert ("default", object) not in rows._reserved
     assert rows._reserved.pop(("other", object)) == [3]  # type: ignore[index]
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="psycopg's client-side binding")
+def test_long_statements_are_composed_as_psycopg_composes_them():
+    """rows.execute caches the placeholder scan of statements of more than 50 parameters; the
+    text it sends is what psycopg's client-side cursor would send (mogrify)."""
+    from django.test.utils import CaptureQueriesContext
+    from psycopg import ClientCursor
+
+    sql = "SELECT " + ", ".join(["%s"] * 60)
+    params: list[Any] = ["it's", None, 7, True, datetime(2026, 1, 1, tzinfo=UTC), "Hồ sơ %s"]
+    params += list(range(54))
+    with CaptureQueriesContext(connection) as ctx, connection.cursor() as cursor:
+        rows.execute(cursor, sql, params)
+        row = cursor.fetchone()
+        expected = ClientCursor(cursor.cursor.connection).mogrify(sql, params)
+    assert ctx.captured_queries[0]["sql"] == expected
+    assert row[:2] == ("it's", None) and row[5] == "Hồ sơ %s" and len(row) == 60
+    with connection.cursor() as cursor, pytest.raises(ValueError, match="placeholders"):
+        rows.execute(cursor, sql, params[:-1] + [1, 2])
