@@ -623,20 +623,25 @@ def _fmt_amount(amount: Decimal) -> str:
     return number_format(Decimal(f"{amount.normalize():f}"))
 
 
+_UNIT_ONE = {
+    DurationUnit.WORKING_HOURS: gettext_noop("working hour"),
+    DurationUnit.WORKING_DAYS: gettext_noop("working day"),
+    DurationUnit.CALENDAR_DAYS: gettext_noop("calendar day"),
+}
+_UNIT_MANY = {
+    DurationUnit.WORKING_HOURS: gettext_noop("working hours"),
+    DurationUnit.WORKING_DAYS: gettext_noop("working days"),
+    DurationUnit.CALENDAR_DAYS: gettext_noop("calendar days"),
+}
+_MODES = {CountingMode.HOURS: gettext_noop("hours"), CountingMode.DAYS: gettext_noop("days")}
+
+
 def unit_label(unit: DurationUnit, amount: Decimal | None = None) -> str:
-    """The unit's name, singular for an amount of exactly one."""
-    if amount is not None and amount == 1:
-        return {
-            DurationUnit.WORKING_HOURS: _("working hour"),
-            DurationUnit.WORKING_DAYS: _("working day"),
-            DurationUnit.CALENDAR_DAYS: _("calendar day"),
-        }[unit]
-    return {
-        DurationUnit.WORKING_HOURS: _("working hours"),
-        DurationUnit.WORKING_DAYS: _("working days"),
-        DurationUnit.CALENDAR_DAYS: _("calendar days"),
-    }[unit]
+    """The unit's name, singular for an amount of exactly one (only that name is translated:
+    every intake's explanation asks for several)."""
+    names = _UNIT_ONE if amount is not None and amount == 1 else _UNIT_MANY
+    return _(names[unit])
 
 
 def mode_label(mode: CountingMode) -> str:
-    return {CountingMode.HOURS: _("hours"), CountingMode.DAYS: _("days")}[mode]
+    return _(_MODES[mode])
