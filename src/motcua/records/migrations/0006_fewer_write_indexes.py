@@ -17,8 +17,20 @@ POSTGRESQL = [
     'DROP INDEX IF EXISTS "records_record_agency_id_2131c011"',
     'DROP INDEX IF EXISTS "records_recordevent_record_id_c7dbdf55"',
     'DROP INDEX IF EXISTS "records_record_lookup_secret_030ac7b3_like"',
-    'ALTER TABLE "records_record" RENAME CONSTRAINT "records_record_lookup_secret_key" '
-    'TO "record_unique_lookup_secret"',
+    # The unique constraint Django created for unique=True keeps its index under the new name;
+    # should it be missing or named otherwise, the constraint is created.
+    """DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'records_record_lookup_secret_key'
+               AND conrelid = 'records_record'::regclass) THEN
+        ALTER TABLE "records_record" RENAME CONSTRAINT "records_record_lookup_secret_key"
+            TO "record_unique_lookup_secret";
+    ELSIF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'record_unique_lookup_secret'
+                      AND conrelid = 'records_record'::regclass) THEN
+        ALTER TABLE "records_record" ADD CONSTRAINT "record_unique_lookup_secret"
+            UNIQUE ("lookup_secret");
+    END IF;
+END $$""",
 ]
 POSTGRESQL_REVERSE = [
     'ALTER TABLE "records_record" RENAME CONSTRAINT "record_unique_lookup_secret" '
