@@ -226,21 +226,27 @@ def insert_statement(objs: Sequence[Model], *, with_pk: bool = False) -> tuple[s
 
 
 def insert_select_statement(
-    obj: Model, computed: dict[str, str], source: str
+    obj: Model, computed: dict[str, str], source: str, *, with_pk: bool = False
 ) -> tuple[str, list[Any]]:
     """PostgreSQL: ``INSERT INTO t (...) SELECT ... FROM source RETURNING pk`` for ``obj``, the
-    columns of the fields named in ``computed`` taking SQL expressions over ``source`` (no
-    parameters in them) instead of the instance's values; one row per row of ``source``."""
-    sql, params = insert_statement([obj])
+    columns of the fields named in ``computed`` taking SQL expressions over ``source`` instead
+    of the instance's values; one row per row of ``source``. An expression has no parameters
+    but may use the instance's own value as ``{value}``. ``with_pk``: as in ``insert_statement``."""
+    sql, params = insert_statement([obj], with_pk=with_pk)
     model = type(obj)
     meta = model._meta
     qn = connections[router.db_for_write(model)].ops.quote_name
-    fields = _insert_fields(model)
+    fields = _insert_fields(model, with_pk)
     head = sql.split(" VALUES ", 1)[0]
     values, kept = [], []
     for field, param in zip(fields, params, strict=True):
         if field.name in computed:
-            values.append(computed[field.name])
+            expression = computed[field.name]
+            if "{value}" in expression:
+                values.append(expression.replace("{value}", "%s"))
+                kept.append(param)
+            else:
+                values.append(expression)
         else:
             values.append("%s")
             kept.append(param)

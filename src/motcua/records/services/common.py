@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+import re
 import secrets
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -81,11 +84,13 @@ def add_event(
     payload: dict[str, Any] | None = None,
     update_fields: tuple[str, ...] = (),
     insert_record: bool = False,
+    numbering: Numbering | None = None,
 ) -> RecordEvent:
     """Append the event of a move (and its outbox row and audit entry, through the hook).
     ``update_fields``: fields of ``record`` to save first, like ``rows.update`` (in the same
     statement as the event on PostgreSQL). ``insert_record`` (PostgreSQL): ``record`` is new,
-    its key reserved with ``rows.reserve_id``; it is written in the event's statement."""
+    its key reserved with ``rows.reserve_id``; it is written in the event's statement, and
+    numbered there too with ``numbering`` (its code is then added to the event's payload)."""
     event = RecordEvent(
         record=record,
         kind=kind,
@@ -103,7 +108,9 @@ def add_event(
         note=note,
         payload=payload or {},
     )
-    if insert_record:
+    if insert_record and numbering is not None:
+        _insert_numbered(record, event, numbering)
+    elif insert_record:
         rows.insert_pair(record, event)
     elif update_fields and connection.vendor == "postgresql":
         rows.update_and_insert(record, update_fields, event)
@@ -167,17 +174,141 @@ def next_sequences(*, agency_id: int, counters: list[str]) -> dict[str, int]:
     return found
 
 
+def code_counters(received_at: datetime) -> tuple[date, str, str]:
+    """The local day of ``received_at`` and the names of its two counters: the agency's daily
+    code sequence and its yearly tracking book."""
+    local = timezone.localtime(received_at)
+    day = local.date()
+    return day, f"code:{day:%Y%m%d}", f"book:{local.year}"
+
+
 def record_code_and_book_number(*, agency: Agency, received_at: datetime) -> tuple[str, int]:
     """The record's code (daily sequence of the agency) and its number in the agency's yearly
     tracking book, from one statement."""
-    local = timezone.localtime(received_at)
-    day = local.date()
-    code_counter, book_counter = f"code:{day:%Y%m%d}", f"book:{local.year}"
+    day, code_counter, book_counter = code_counters(received_at)
     found = next_sequences(agency_id=agency.pk, counters=[code_counter, book_counter])
     code = settings.MOTCUA_RECORD_CODE_FORMAT.format(
         agency_code=agency.code, date=day, seq=found[code_counter]
     )
     return code, found[book_counter]
+
+
+@dataclass(frozen=True)
+class CodeLayout:
+    """A record code around its sequence number: ``prefix``, the number zero-padded to
+    ``width`` digits (longer numbers are written whole, as Python's format does), ``suffix``."""
+
+    prefix: str
+    width: int
+    suffix: str
+
+    def format(self, seq: int) -> str:
+        return f"{self.prefix}{str(seq).zfill(self.width)}{self.suffix}"
+
+    def sql(self, number: str) -> tuple[str, list[str]]:
+        """The code as a PostgreSQL expression of the integer expression ``number``."""
+        text = f"({number})::text"
+        if self.width:
+            text = (
+                f"CASE WHEN length({text}) >= {self.width} THEN {text} "
+                f"ELSE lpad({text}, {self.width}, '0') END"
+            )
+        return f"(%s || {text} || %s)", [self.prefix, self.suffix]
+
+
+class _SequenceMark:
+    """Stands for the sequence number while the code's format is laid out."""
+
+    def __init__(self) -> None:
+        self.specs: list[str] = []
+
+    def __format__(self, spec: str) -> str:
+        self.specs.append(spec)
+        return "\x00"
+
+
+_ZERO_PADDED = re.compile(r"0(\d{1,2})d?")
+
+
+def code_layout(agency_code: str, day: date) -> CodeLayout | None:
+    """``MOTCUA_RECORD_CODE_FORMAT`` for ``agency_code`` on ``day`` split around the sequence
+    number, when the number is written in a way PostgreSQL can reproduce (``{seq}``,
+    ``{seq:d}``, ``{seq:0Nd}``); ``None`` for any other layout (the code is then formatted in
+    Python, one statement more)."""
+    return _code_layout(settings.MOTCUA_RECORD_CODE_FORMAT, agency_code, day)
+
+
+@functools.lru_cache(maxsize=1024)
+def _code_layout(layout: str, agency_code: str, day: date) -> CodeLayout | None:
+    mark = _SequenceMark()
+    try:
+        text = layout.format(agency_code=agency_code, date=day, seq=mark)
+    except (KeyError, IndexError, ValueError, TypeError, AttributeError):
+        return None
+    if len(mark.specs) != 1 or text.count("\x00") != 1 or "\x00" in agency_code:
+        return None
+    spec = mark.specs[0]
+    if spec in ("", "d"):
+        width = 0
+    elif match := _ZERO_PADDED.fullmatch(spec):
+        width = int(match.group(1))
+    else:
+        return None
+    prefix, suffix = text.split("\x00")
+    return CodeLayout(prefix=prefix, width=width, suffix=suffix)
+
+
+@dataclass(frozen=True)
+class Numbering:
+    """What ``add_event`` needs to number a new record in its own statement."""
+
+    layout: CodeLayout
+    code_counter: str
+    book_counter: str
+
+
+def _insert_numbered(record: Record, event: RecordEvent, numbering: Numbering) -> None:
+    """PostgreSQL: take the day's code number and the year's book number (the counter rows stay
+    locked until commit: every intake at the desk waits for them, so this comes last), write
+    the record (its key reserved) with its code and book number, and its event with the code
+    in its payload, in one statement."""
+    table = connection.ops.quote_name(RecordCodeSequence._meta.db_table)
+    code_sql, code_params = numbering.layout.sql("c.last_value")
+    record_sql, record_params = rows.insert_select_statement(
+        record, {"code": "numbers.code", "book_number": "numbers.book"}, "numbers", with_pk=True
+    )
+    event_sql, event_params = rows.insert_select_statement(
+        event, {"payload": "{value} || jsonb_build_object('code', numbers.code)"}, "numbers"
+    )
+    sql = (
+        f"WITH counters AS (INSERT INTO {table} (agency_id, counter, last_value) "  # noqa: S608
+        "VALUES (%s, %s, 1), (%s, %s, 1) ON CONFLICT (agency_id, counter) "
+        f"DO UPDATE SET last_value = {table}.last_value + 1 RETURNING counter, last_value), "
+        f"numbers AS (SELECT {code_sql} AS code, b.last_value AS book "
+        "FROM counters c, counters b WHERE c.counter = %s AND b.counter = %s), "
+        f"written AS ({record_sql}) "
+        f"{event_sql}, (SELECT code FROM numbers), (SELECT book FROM numbers)"
+    )
+    params = [
+        record.agency_id,
+        numbering.code_counter,
+        record.agency_id,
+        numbering.book_counter,
+        *code_params,
+        numbering.code_counter,
+        numbering.book_counter,
+        *record_params,
+        *event_params,
+    ]
+    with connection.cursor() as cursor:
+        rows.execute(cursor, sql, params)
+        row = cursor.fetchone()
+    if row is None:  # pragma: no cover - the counters always yield both rows
+        raise RuntimeError("record numbering returned nothing")
+    event_id, record.code, record.book_number = row[0], row[1], int(row[2])
+    event.payload = {**event.payload, "code": record.code}
+    rows.mark_saved([record], None)
+    rows.mark_saved([event], [event_id])
 
 
 def new_secret() -> str:

@@ -32,8 +32,11 @@ from motcua.records.models import (
 )
 from motcua.records.models.event import EventKind
 from motcua.records.services.common import (
+    Numbering,
     add_event,
     clock_rule,
+    code_counters,
+    code_layout,
     expect_unchanged,
     lock,
     new_secret,
@@ -480,13 +483,22 @@ def _receive(
         ]
     )
     step = steps[-1] if steps else None
+    record.current_step = step
     # The day's record number and the year's book number come last: taking one locks the
     # agency's counter row until commit, and every other intake at that desk waits for it.
-    # Taken first, they serialised whole intakes (2 workers were no faster than 1).
-    record.code, record.book_number = record_code_and_book_number(
-        agency=record.agency, received_at=at
-    )
-    record.current_step = step
+    # Taken first, they serialised whole intakes (2 workers were no faster than 1). On
+    # PostgreSQL they are taken in the statement that writes the record and its event, the
+    # code laid out in SQL (when its format allows: otherwise in Python, one statement more).
+    numbering = None
+    if write_last:
+        day, code_counter, book_counter = code_counters(at)
+        layout = code_layout(record.agency.code, day)
+        if layout is not None:
+            numbering = Numbering(layout, code_counter, book_counter)
+    if numbering is None:
+        record.code, record.book_number = record_code_and_book_number(
+            agency=record.agency, received_at=at
+        )
     add_event(
         record,
         kind=EventKind.RECEIVED,
@@ -495,9 +507,12 @@ def _receive(
         from_status=previous,
         step=step,
         to_unit_id=step.unit_id if step else None,
-        payload={"code": record.code, "channel": record.channel},
+        payload={"code": record.code, "channel": record.channel}
+        if numbering is None
+        else {"channel": record.channel},
         update_fields=() if write_last else ("code", "book_number", "current_step", "updated_at"),
         insert_record=write_last,
+        numbering=numbering,
     )
     return record
 

@@ -16,9 +16,10 @@ from motcua.records.tests.factories import applicant, full_components, receive, 
 # subscribers, audit head lock, audit entry + head move, RELEASE (the test's own transaction
 # turns the service's BEGIN/COMMIT into a savepoint). On PostgreSQL the record's key comes from
 # the keys the process reserved ahead (one statement per rows.RESERVE_BLOCK records) and the
-# record is written once, with its code, in its event's statement; components, fees and steps
-# are one statement, and so are the outbox row + subscribers, audit entry + head move.
-EXPECTED = {"postgresql": 7}
+# record is written once, numbered, in its event's statement (counters + record + event);
+# components, fees and steps are one statement, and so are the outbox row + subscribers, and
+# the audit head lock + entry + head move.
+EXPECTED = {"postgresql": 6}
 DEFAULT = 14
 
 
