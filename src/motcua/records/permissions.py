@@ -45,6 +45,18 @@ def has_role(
     return False
 
 
+def agency_ids_with(user: Any, roles: Collection[str]) -> set[int]:
+    """The agencies where ``user`` holds one of ``roles``."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return {role.agency_id for role in _roles(user) if role.role in roles}
+
+
+# Who keeps and reads an agency's record tracking book (Sổ theo dõi hồ sơ): its desk, its unit
+# heads and leaders, and the Center's supervisors for the Center.
+BOOK_KEEPERS = {Role.RECEPTION, Role.UNIT_HEAD, Role.AGENCY_LEADER, Role.CENTER_SUPERVISOR}
+
+
 def can_receive(user: Any, agency_id: int) -> bool:
     return has_role(user, agency_id=agency_id, roles={Role.RECEPTION})
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.core.nav import Section, nav_register
 from motcua.organisations.models import Role
 from motcua.records import views
+from motcua.records.permissions import BOOK_KEEPERS
 from motcua.records.selectors_ui import QUEUE_DUE_SOON, QUEUE_MINE, QUEUE_OVERDUE, QUEUE_UNIT
 
 app_name = "records"
@@ -21,6 +22,7 @@ urlpatterns = [
     path("intake/", views.intake, name="intake"),
     path("intake/checklist/", views.intake_checklist, name="intake_checklist"),
     path("submissions/", views.submissions, name="submissions"),
+    path("tracking-book/", views.tracking_book, name="tracking_book"),
     path("slips/<int:pk>/", views.slip_detail, name="slip"),
     path("slips/<int:pk>/slip.pdf", views.slip_pdf, name="slip_pdf"),
     path("online/<int:pk>/", views.record_detail, name="detail_by_id"),
@@ -91,4 +93,11 @@ nav_register(
 )
 nav_register(
     section=Section.RECORDS, label=_("Search records"), url_name="records:search", order=10
+)
+nav_register(
+    section=Section.RECORDS,
+    label=_("Record tracking book"),
+    url_name="records:tracking_book",
+    roles=sorted(BOOK_KEEPERS),
+    order=20,
 )

@@ -136,6 +136,13 @@ REGISTRY: dict[str, Entry] = {
     "records:intake": Entry(allowed=DESK, denied="403"),
     "records:intake_checklist": Entry(allowed=DESK, denied="403"),
     "records:submissions": Entry(allowed=DESK, denied="403", hidden=_a_names),
+    # The tracking book: the desk, unit heads, leaders and the Center's supervisors, each for
+    # their own agencies (another agency's code in the query is refused in the form).
+    "records:tracking_book": Entry(
+        allowed=frozenset({"reception", "unit_head", "leader", "supervisor", "outsider"}),
+        denied="403",
+        hidden=_a_names,
+    ),
     "public:kiosk": Entry(allowed=DESK, denied="403"),
     "public:kiosk_submit": Entry(allowed=DESK, denied="403", post_only=True),
     "records:slip": _a_only(lambda w: {"pk": w.slip.pk}),

@@ -27,6 +27,15 @@ PASSWORD = "correct horse battery staple"  # noqa: S105 - a test archive's passw
 ENV = "MOTCUA_TEST_P12_PASSWORD"
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages are compared in English (the default language is Vietnamese)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def _demo_ca():
     ca = SigningCredential.objects.get(kind=CredentialKind.CA, is_demo=True, is_active=True)
     key, certificate, _chain = keystore.unwrap(bytes(ca.pkcs12), bytes(ca.salt))

@@ -8,6 +8,7 @@ from motcua.records.views.documents import (
     slip_pdf,
     stop_notice_pdf,
     supplement_pdf,
+    tracking_book,
 )
 from motcua.records.views.intake import intake, intake_checklist, slip_detail, submissions
 from motcua.records.views.queues import queue_view, record_search
@@ -30,4 +31,5 @@ __all__ = [
     "record_search",
     "slip_detail",
     "submissions",
+    "tracking_book",
 ]

@@ -8,15 +8,21 @@ state (e.g. a receipt before the record is received) is a 409 with the reason.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from motcua.audit.services import audit_request
-from motcua.core.errors import DomainError, NotFound
+from motcua.core.errors import DomainError, NotFound, ValidationFailed
+from motcua.organisations.models import Agency
+from motcua.records import masking, permissions
 from motcua.records.models import Record
 from motcua.records.selectors_ui import desk_slip_get, record_by_ref
 from motcua.records.views.common import HtmxHttpRequest
@@ -133,3 +139,74 @@ def slip_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     except NotFound as exc:
         raise Http404(_("Desk slip not found.")) from exc
     return _pdf(lambda: build(slip), f"phieu-{_safe(slip.number)}.pdf", request)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+@require_GET
+def tracking_book(request: HtmxHttpRequest) -> HttpResponse:
+    """The record tracking book (Sổ theo dõi hồ sơ) of one of the user's agencies for a period,
+    as XLSX: a form, then the file (``?download=1``). Phones in clear for the agency's desk only
+    (``masking.Place.EXPORT``); every download is in the audit log."""
+    from motcua.records.documents import tracking_book_xlsx
+
+    agencies = list(
+        Agency.objects.filter(
+            pk__in=permissions.agency_ids_with(request.user, permissions.BOOK_KEEPERS)
+        ).order_by("name")
+    )
+    if not agencies:
+        raise PermissionDenied
+    today = timezone.localdate()
+    params = {
+        "agency": request.GET.get("agency", agencies[0].code),
+        "from": request.GET.get("from", today.replace(day=1).isoformat()),
+        "to": request.GET.get("to", today.isoformat()),
+    }
+    error = ""
+    if "download" in request.GET:
+        agency = next((a for a in agencies if a.code == params["agency"]), None)
+        try:
+            date_from, date_to = (
+                date.fromisoformat(params["from"]),
+                date.fromisoformat(params["to"]),
+            )
+        except ValueError:
+            error = _("Enter the first and the last day of the period (YYYY-MM-DD).")
+        else:
+            if agency is None:
+                error = _("Choose one of the agencies whose book you keep.")
+            else:
+                full = masking.sees_full(
+                    request.user, place=masking.Place.EXPORT, agency_id=agency.pk
+                )
+                try:
+                    content = tracking_book_xlsx(
+                        agency=agency, date_from=date_from, date_to=date_to, full=full
+                    )
+                except ValidationFailed as exc:
+                    error = exc.message
+                else:
+                    audit_request(
+                        request,
+                        action="export.tracking_book",
+                        detail={
+                            "agency": agency.code,
+                            "from": params["from"],
+                            "to": params["to"],
+                            "full": full,
+                        },
+                    )
+                    name = f"so-theo-doi-{_safe(agency.code)}-{date_from:%Y%m%d}-{date_to:%Y%m%d}"
+                    response = HttpResponse(content, content_type=XLSX)
+                    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+                    response["Cache-Control"] = "no-store"
+                    return response
+    return render(
+        request,
+        "records/tracking_book.html",
+        {"agencies": agencies, "params": params, "error": error},
+        status=400 if error else 200,
+    )
