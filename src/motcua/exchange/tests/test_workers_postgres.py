@@ -2,6 +2,7 @@
 concurrently, and a worker killed with SIGKILL mid-delivery loses nothing (its lease expires)."""
 
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -46,11 +47,25 @@ def worker_env(**overrides):
 
 def start_worker(name, env):
     return subprocess.Popen(
-        [sys.executable, "-m", "motcua", "outbox-worker", "--worker-id", name, "-v", "0"],
+        [sys.executable, "-m", "motcua", "outbox-worker", "--worker-id", name, "-v", "1"],
         env=env,
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
+
+
+def wait_started(process, limit=60):
+    """Until the worker prints "started" (its SIGTERM handler is in place): a worker still
+    starting Django when the test stops it would die of the signal instead of finishing."""
+    line = b""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline and b"started" not in line:
+        ready, _w, _x = select.select([process.stdout], [], [], 0.5)
+        if ready:
+            line = process.stdout.readline()
+            if not line and process.poll() is not None:
+                break
+    assert b"started" in line, process.stderr.read() if process.poll() is not None else line
 
 
 def stop(process):
@@ -88,6 +103,8 @@ def test_two_workers_never_deliver_the_same_event_at_once():
         make_events(world, 12)
         env = worker_env()
         workers = [start_worker("w1", env), start_worker("w2", env)]
+        for process in workers:
+            wait_started(process)
         try:
             assert wait_until_delivered(30), "not everything was delivered in time"
         finally:
