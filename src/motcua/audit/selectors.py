@@ -30,17 +30,7 @@ def audit_verify(*, batch: int = 5000) -> tuple[int, list[Problem]]:
                     f"entry {entry.pk}: does not follow the previous entry (removed or reordered entries)",
                 )
             )
-        digest = entry_hash(
-            prev_hash=entry.prev_hash,
-            at=entry.at,
-            actor_id=entry.actor_id,
-            actor_label=entry.actor_label,
-            action=entry.action,
-            object_type=entry.object_type,
-            object_id=entry.object_id,
-            detail=entry.detail,
-            ip=entry.ip,
-        )
+        digest = entry_hash(entry)
         if digest != entry.hash:
             problems.append(
                 Problem(entry.pk, f"entry {entry.pk}: content does not match its hash (edited)")

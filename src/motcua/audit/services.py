@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Any
 
 from django.db import connection, transaction
@@ -16,28 +16,9 @@ from motcua.core import rows
 GENESIS = "0" * 64
 
 
-def entry_hash(
-    *,
-    prev_hash: str,
-    at: datetime,
-    actor_id: int | None,
-    actor_label: str,
-    action: str,
-    object_type: str,
-    object_id: str,
-    detail: dict[str, Any],
-    ip: str,
-) -> str:
-    payload = _hashed_prefix(prev_hash) + _hashed_rest(
-        at=at,
-        actor_id=actor_id,
-        actor_label=actor_label,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        detail=detail,
-        ip=ip,
-    )
+def entry_hash(entry: AuditEntry) -> str:
+    """The hash of ``entry``, chained to its ``prev_hash``."""
+    payload = _hashed_prefix(entry.prev_hash) + _hashed_rest(entry)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -49,27 +30,17 @@ def _hashed_prefix(prev_hash: str) -> str:
     return json.dumps([prev_hash], separators=(",", ":"))[:-1] + ","
 
 
-def _hashed_rest(
-    *,
-    at: datetime,
-    actor_id: int | None,
-    actor_label: str,
-    action: str,
-    object_type: str,
-    object_id: str,
-    detail: dict[str, Any],
-    ip: str,
-) -> str:
+def _hashed_rest(entry: AuditEntry) -> str:
     return json.dumps(
         [
-            at.astimezone(UTC).isoformat(timespec="microseconds"),
-            actor_id,
-            actor_label,
-            action,
-            object_type,
-            object_id,
-            detail,
-            ip,
+            entry.at.astimezone(UTC).isoformat(timespec="microseconds"),
+            entry.actor_id,
+            entry.actor_label,
+            entry.action,
+            entry.object_type,
+            entry.object_id,
+            entry.detail,
+            entry.ip,
         ],
         sort_keys=True,
         ensure_ascii=False,
@@ -133,17 +104,7 @@ def audit_log(
             ip=ip[:64],
             prev_hash=prev_hash,
         )
-        entry.hash = entry_hash(
-            prev_hash=prev_hash,
-            at=at,
-            actor_id=actor_id,
-            actor_label=actor_label,
-            action=action,
-            object_type=object_type,
-            object_id=entry.object_id,
-            detail=clean,
-            ip=entry.ip,
-        )
+        entry.hash = entry_hash(entry)
         _append(entry)
     return entry
 
@@ -177,16 +138,7 @@ def _append_chained(entry: AuditEntry) -> AuditEntry:
     so keys follow the chain, which ``audit verify`` walks in key order) and move the head, in
     one statement. A writer blocked on the head's lock reads the head its predecessor left."""
     table = _head_table()
-    rest = _hashed_rest(
-        at=entry.at,
-        actor_id=entry.actor_id,
-        actor_label=entry.actor_label,
-        action=entry.action,
-        object_type=entry.object_type,
-        object_id=entry.object_id,
-        detail=entry.detail,
-        ip=entry.ip,
-    )
+    rest = _hashed_rest(entry)
     prefix = _hashed_prefix("X").split("X", 1)
     digest = "encode(sha256(convert_to(%s || last_hash || %s || %s, 'UTF8')), 'hex')"
     insert, params = rows.insert_select_statement(
