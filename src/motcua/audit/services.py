@@ -113,6 +113,15 @@ def _head_table() -> str:
     return connection.ops.quote_name(AuditHead._meta.db_table)
 
 
+def _create_head(cursor: Any) -> None:
+    """The chain head of an empty log (a concurrent writer may create it first)."""
+    cursor.execute(
+        f"INSERT INTO {_head_table()} (id, last_id, last_hash) VALUES (1, 0, %s) "  # noqa: S608
+        "ON CONFLICT (id) DO NOTHING",
+        [GENESIS],
+    )
+
+
 def _lock_head() -> str:
     """Lock the chain head row until commit (a no-op update takes the row lock on PostgreSQL;
     SQLite's write transaction is already exclusive) and return the last hash."""
@@ -125,11 +134,7 @@ def _lock_head() -> str:
             row = cursor.fetchone()
             if row is not None:
                 return str(row[0])
-            cursor.execute(  # the first entry ever: create the head, then lock it
-                f"INSERT INTO {table} (id, last_id, last_hash) VALUES (1, 0, %s) "  # noqa: S608
-                "ON CONFLICT (id) DO NOTHING",
-                [GENESIS],
-            )
+            _create_head(cursor)  # the first entry ever: create the head, then lock it
     raise RuntimeError("audit chain head missing")  # pragma: no cover
 
 
@@ -159,11 +164,7 @@ def _append_chained(entry: AuditEntry) -> AuditEntry:
                 entry.prev_hash, entry.hash = row[1], row[2]
                 rows.mark_saved([entry], [row[0]])
                 return entry
-            cursor.execute(  # the first entry ever: create the head, then chain to it
-                f"INSERT INTO {table} (id, last_id, last_hash) VALUES (1, 0, %s) "  # noqa: S608
-                "ON CONFLICT (id) DO NOTHING",
-                [GENESIS],
-            )
+            _create_head(cursor)  # the first entry ever: create the head, then chain to it
     raise RuntimeError("audit chain head missing")  # pragma: no cover
 
 
