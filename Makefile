@@ -13,7 +13,7 @@ export DJANGO_SETTINGS_MODULE ?= motcua.conf.dev
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test install lock migrate demo check lint format typecheck schema bench clean
+.PHONY: run test install install-bench lock lock-check migrate demo check lint format typecheck schema bench clean
 
 # uv itself, pinned and hash-checked, in a folder of its own (pip's --target: no venv needed).
 $(UV): tools/uv-requirements.txt
@@ -27,6 +27,10 @@ $(STAMP): pyproject.toml uv.lock $(UV)
 	@touch $(STAMP)
 
 install: $(STAMP)
+
+## make install-bench: the dev tools plus locust for bench/load.py, from uv.lock.
+install-bench: $(STAMP)
+	$(UV) sync --quiet --frozen --extra dev --extra bench --python $(PYTHON)
 
 ## make lock: re-resolve pyproject.toml's ranges to the newest releases and rewrite uv.lock.
 lock: $(UV)
@@ -64,8 +68,11 @@ format: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy src/motcua
 
-check: lint typecheck
+## make lock-check: fails when uv.lock no longer matches pyproject.toml (run `make lock`).
+lock-check: $(UV)
 	$(UV) lock --locked --python $(PYTHON)
+
+check: lint typecheck lock-check
 	DJANGO_SETTINGS_MODULE=motcua.conf.test $(BIN)/motcua makemigrations --check --dry-run
 
 clean:

@@ -1,7 +1,7 @@
 """Morning peak (issue 7): staff working their queues and receiving dossiers while citizens look
 up their records, over HTTP through gunicorn on PostgreSQL, driven by locust.
 
-    .venv/bin/pip install -e '.[bench]'          # locust (not in the dev extra)
+    make install-bench                           # locust (not in the dev extra), from uv.lock
     .venv/bin/python bench/load.py --users-staff 200 --users-citizens 500 --duration 60
 
 Steps:
