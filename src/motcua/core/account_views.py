@@ -23,8 +23,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from motcua.audit.context import client_ip
 from motcua.audit.services import audit_log
+from motcua.core.client_address import client_ip
 from motcua.core.twofactor import (
     ENROLLED_SESSION_KEY,
     confirmed_device,
