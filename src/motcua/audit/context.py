@@ -6,20 +6,11 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from motcua.core.client_address import client_ip
+
 _current: ContextVar[tuple[Any, str] | None] = ContextVar("motcua_audit_actor", default=None)
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The client address: REMOTE_ADDR, or the left-most X-Forwarded-For entry when the
-    deployment says a trusted proxy sets it (MOTCUA_TRUST_X_FORWARDED_FOR)."""
-    if getattr(settings, "MOTCUA_TRUST_X_FORWARDED_FOR", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()[:64]
-    return str(request.META.get("REMOTE_ADDR", ""))[:64]
 
 
 def current() -> tuple[Any, str]:

@@ -9,8 +9,9 @@ from django.apps import apps
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_delete, post_save
 
-from motcua.audit.context import client_ip, current
+from motcua.audit.context import current
 from motcua.audit.services import audit_log
+from motcua.core.client_address import client_ip
 from motcua.core.hooks import LAST, RECORD_EVENT_ADDED, hook_register
 
 # Configuration and permission models audited on every save/delete, whoever makes the change.

@@ -195,7 +195,7 @@ def audit_request(
     request: Any, *, action: str, obj: Any = None, detail: dict[str, Any] | None = None
 ) -> AuditEntry:
     """Record what a request did (a view of personal data, an export) with its user and address."""
-    from motcua.audit.context import client_ip
+    from motcua.core.client_address import client_ip
 
     user = getattr(request, "user", None)
     return audit_log(

@@ -9,9 +9,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from motcua.conf.env import env_bool, env_float, env_int, env_list, env_str
+from motcua.conf.env import (
+    env_bool,
+    env_float,
+    env_int,
+    env_list,
+    env_str,
+    env_trusted_proxies,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
@@ -29,6 +37,20 @@ DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 # CSRF_TRUSTED_ORIGINS: comma-separated origins (https://motcua.example.gov.vn).
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+# MOTCUA_TRUSTED_PROXIES: where the client's address comes from (sign-in lockout, audit log, rate
+# limits, citizen lookup; motcua.core.client_address). 0 or empty (default): the connection's
+# address, X-Forwarded-For ignored. A number N: the site is reached only through N reverse proxies
+# that each append to X-Forwarded-For; the N-th entry from the right is the client's. A
+# comma-separated list of proxy addresses or networks (127.0.0.1,10.0.0.0/8): X-Forwarded-For is
+# read from the right, skipping them. The left-most entry (written by the client) is never trusted.
+MOTCUA_TRUSTED_PROXIES = env_trusted_proxies("MOTCUA_TRUSTED_PROXIES")
+for _replaced in ("MOTCUA_CLIENT_IP_HEADER", "MOTCUA_TRUST_X_FORWARDED_FOR"):
+    if env_str(_replaced, ""):
+        raise ImproperlyConfigured(
+            f"{_replaced} is no longer read: set MOTCUA_TRUSTED_PROXIES to the number of reverse "
+            "proxies in front of the site (1 behind nginx) instead (docs/configuration.md)."
+        )
 
 # MOTCUA_DEMO_DATA: allow `motcua demo` to load demonstration data (refused in production).
 MOTCUA_DEMO_DATA = env_bool("MOTCUA_DEMO_DATA", False)
@@ -316,15 +338,17 @@ MOTCUA_S3_SECRET_KEY = env_str("MOTCUA_S3_SECRET_KEY", "")
 MOTCUA_VERIFY_MAX_MB = env_int("MOTCUA_VERIFY_MAX_MB", 10)
 
 # ---- citizen pages and satisfaction evaluation (docs/citizen.md) -------------------------------
-# MOTCUA_LOOKUP_LIMIT_PER_IP / _PER_CODE: lookup and evaluation attempts allowed per client IP and
-# per record code in each window of MOTCUA_LOOKUP_WINDOW_SECONDS; above them the page answers
-# HTTP 429. Counted in the database (shared by every process).
+# In each window of MOTCUA_LOOKUP_WINDOW_SECONDS, counted in the database (shared by every
+# process); above a limit the page answers HTTP 429 (docs/citizen.md):
+# MOTCUA_LOOKUP_LIMIT_PER_IP: lookup and evaluation attempts per client address, any code.
+# MOTCUA_LOOKUP_LIMIT_PER_CLIENT_CODE: wrong guesses per client address on one record code (a
+# stranger's guesses close the code to that stranger only).
+# MOTCUA_LOOKUP_LIMIT_PER_CODE: wrong guesses on one record code from every client together; keep
+# it well above the per-client limit (reaching it closes the code to the citizen too).
 MOTCUA_LOOKUP_LIMIT_PER_IP = env_int("MOTCUA_LOOKUP_LIMIT_PER_IP", 60)
-MOTCUA_LOOKUP_LIMIT_PER_CODE = env_int("MOTCUA_LOOKUP_LIMIT_PER_CODE", 20)
+MOTCUA_LOOKUP_LIMIT_PER_CLIENT_CODE = env_int("MOTCUA_LOOKUP_LIMIT_PER_CLIENT_CODE", 10)
+MOTCUA_LOOKUP_LIMIT_PER_CODE = env_int("MOTCUA_LOOKUP_LIMIT_PER_CODE", 100)
 MOTCUA_LOOKUP_WINDOW_SECONDS = env_int("MOTCUA_LOOKUP_WINDOW_SECONDS", 600)
-# MOTCUA_CLIENT_IP_HEADER: the request header (WSGI name, e.g. HTTP_X_REAL_IP) in which a trusted
-# reverse proxy passes the client's address; empty = the connection's address (REMOTE_ADDR).
-MOTCUA_CLIENT_IP_HEADER = env_str("MOTCUA_CLIENT_IP_HEADER", "")
 # MOTCUA_EVALUATION_EDIT_DAYS: days during which the applicant may change an evaluation.
 MOTCUA_EVALUATION_EDIT_DAYS = env_int("MOTCUA_EVALUATION_EDIT_DAYS", 7)
 # MOTCUA_EVALUATION_BANDS: rating bands of the total (0-18), highest first; below all = poor.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -51,3 +52,23 @@ def env_float(name: str, default: float) -> float:
         return float(raw)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} must be a number, got {raw!r}") from exc
+
+
+def env_trusted_proxies(name: str) -> int | list[str]:
+    """``MOTCUA_TRUSTED_PROXIES``: empty or 0 (none), a number of proxies, or a comma-separated
+    list of proxy addresses and networks (``127.0.0.1,10.0.0.0/8``), checked here."""
+    raw = (os.environ.get(name) or "").strip()
+    if raw == "":
+        return 0
+    if raw.isdigit():
+        return int(raw)
+    entries = [item.strip() for item in raw.split(",") if item.strip()]
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError as exc:
+            raise ImproperlyConfigured(
+                f"{name} must be a number of proxies or a comma-separated list of proxy "
+                f"addresses or networks, got {entry!r}"
+            ) from exc
+    return entries

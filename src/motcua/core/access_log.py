@@ -6,13 +6,20 @@ numbers, phone numbers and names officers search for (``?q=...``; Decree 13/2023
 data). ``PrivacyLogger`` keeps each parameter's name and writes ``***`` for its value, in the
 request line, the query atom and the referer. Use it with
 ``gunicorn --logger-class motcua.core.access_log.PrivacyLogger`` (docs/deployment.md).
+
+The address (``%(h)s``) is the client address the application uses (motcua.core.client_address,
+``MOTCUA_TRUSTED_PROXIES``), not the proxy's; gunicorn's own when the settings cannot be read.
 """
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from gunicorn.glogging import Logger
+
+from motcua.core.client_address import client_address
 
 MASK = "***"
 
@@ -42,6 +49,9 @@ class PrivacyLogger(Logger):  # type: ignore[misc]
         self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any
     ) -> dict[str, Any]:
         atoms: dict[str, Any] = super().atoms(resp, req, environ, request_time)
+        # Without Django settings in this process, gunicorn's own address stays.
+        with contextlib.suppress(ImproperlyConfigured):
+            atoms["h"] = client_address(environ) or atoms.get("h", "-")
         atoms["r"] = "{} {} {}".format(
             environ.get("REQUEST_METHOD", "-"),
             mask_url(environ.get("RAW_URI", "") or environ.get("PATH_INFO", "")),

@@ -23,11 +23,13 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from motcua.audit.context import client_ip
 from motcua.audit.services import audit_log
+from motcua.core.client_address import client_ip
 from motcua.core.twofactor import (
     ENROLLED_SESSION_KEY,
     confirmed_device,
+    enrolment_device,
+    enrolment_done,
     qr_data_uri,
     secret_text,
 )
@@ -36,6 +38,12 @@ WRONG_CODE = _(
     "That code is not right or has expired. Enter the 6-digit code your authenticator app shows "
     "now (check that the phone's clock is right). After several wrong codes, wait a minute "
     "before trying again."
+)
+
+REPLACED_KEY = _(
+    "This set-up was replaced by a newer sign-in, so the key shown before no longer works. "
+    "Remove it from your authenticator app, scan the new QR code below and enter the code it "
+    "shows."
 )
 
 
@@ -89,24 +97,23 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
             )
             return HttpResponseRedirect(_next_url(request))
         return HttpResponseRedirect(f"{reverse('account:otp_verify')}?{request.GET.urlencode()}")
-    with transaction.atomic():
-        device = (
-            TOTPDevice.objects.filter(user=request.user, confirmed=False).order_by("pk").first()
-        )
-        if device is None:
-            device = TOTPDevice.objects.create(
-                user=request.user, name=str(_("Authenticator app")), confirmed=False
-            )
     form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["code"]):
-            with transaction.atomic():
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
-                TOTPDevice.objects.filter(user=request.user, confirmed=False).delete()
-            messages.success(request, _("Two-factor sign-in is set up."))
-            return _verified(request, device, "auth.otp_enrolled")
-        _refused(request, form)
+    confirmed = False
+    with transaction.atomic():  # the device locked: a sign-in elsewhere waits to discard it
+        device, new = enrolment_device(request)
+        if request.method == "POST" and form.is_valid():
+            if new:
+                # The key this page showed before was discarded by a newer sign-in (here or in
+                # another browser): no code can confirm it; the new one must be scanned.
+                form.add_error("code", REPLACED_KEY)
+            elif device.verify_token(form.cleaned_data["code"]):
+                enrolment_done(request, device)
+                confirmed = True
+            else:
+                _refused(request, form)
+    if confirmed:
+        messages.success(request, _("Two-factor sign-in is set up."))
+        return _verified(request, device, "auth.otp_enrolled")
     context: dict[str, Any] = {
         "form": form,
         "qr": qr_data_uri(device),

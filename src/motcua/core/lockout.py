@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from motcua.audit.context import client_ip as audit_client_ip
+from motcua.core.client_address import client_ip as client_address
 
 
 class LockoutBackend(AxesStandaloneBackend):
@@ -33,8 +33,9 @@ class LockoutBackend(AxesStandaloneBackend):
 
 
 def client_ip(request: HttpRequest) -> str:
-    """The same client address as the audit log's (MOTCUA_TRUST_X_FORWARDED_FOR applies)."""
-    return audit_client_ip(request) or "0.0.0.0"  # noqa: S104 - a placeholder, never bound
+    """axes' ``AXES_CLIENT_IP_CALLABLE``: the client address of motcua.core.client_address
+    (``MOTCUA_TRUSTED_PROXIES`` applies), the same as the audit log's."""
+    return client_address(request) or "0.0.0.0"  # noqa: S104 - a placeholder, never bound
 
 
 def lockout_message() -> str:

@@ -32,6 +32,8 @@ from rest_framework.request import Request
 
 # Set at sign-in when the user has a confirmed device (checked then, not on every request).
 ENROLLED_SESSION_KEY = "motcua_2fa_enrolled"
+# The unconfirmed device this session is enrolling: its key is shown in this browser only.
+ENROLMENT_SESSION_KEY = "motcua_2fa_enrolment_device"
 # Paths served before verification: the two-factor pages, sign-out, the language switch,
 # static files, the API (refused by its own authentication instead) and OAuth token requests.
 OPEN_PREFIXES = ("/account/2fa/", "/accounts/logout/", "/i18n/", "/api/", "/oauth/", "/healthz")
@@ -56,8 +58,42 @@ def mark_enrolled_at_login(sender: Any, request: Any, user: Any, **kwargs: Any) 
         request.session[ENROLLED_SESSION_KEY] = confirmed_device(user) is not None
 
 
+def discard_unconfirmed_at_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    """A new sign-in ends every enrolment under way: a key shown before, in this browser or in
+    another one, can no longer be confirmed (docs/security.md)."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    if request is not None and hasattr(request, "session"):
+        request.session.pop(ENROLMENT_SESSION_KEY, None)
+
+
+def enrolment_device(request: HttpRequest) -> tuple[TOTPDevice, bool]:
+    """This session's unconfirmed device, or a new one with a fresh key; and whether it is new.
+    The device is bound to the session: another browser never sees nor confirms its key."""
+    pk = request.session.get(ENROLMENT_SESSION_KEY)
+    device = None
+    if isinstance(pk, int):
+        mine = TOTPDevice.objects.select_for_update().filter(pk=pk, user=request.user)
+        device = mine.filter(confirmed=False).first()
+    if device is not None:
+        return device, False
+    device = TOTPDevice.objects.create(
+        user=request.user, name=str(_("Authenticator app")), confirmed=False
+    )
+    request.session[ENROLMENT_SESSION_KEY] = device.pk
+    return device, True
+
+
+def enrolment_done(request: HttpRequest, device: TOTPDevice) -> None:
+    """``device`` is confirmed: every other unconfirmed device of the user goes."""
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=device.user, confirmed=False).delete()
+    request.session.pop(ENROLMENT_SESSION_KEY, None)
+
+
 def connect() -> None:
     user_logged_in.connect(mark_enrolled_at_login, dispatch_uid="twofactor-enrolled")
+    user_logged_in.connect(discard_unconfirmed_at_login, dispatch_uid="twofactor-discard")
 
 
 def next_target(request: HttpRequest) -> str:

@@ -3,10 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AttemptCounter(models.Model):
-    """Attempts per key (client IP or record code) in a fixed time window: the rate limit of
-    the citizen lookup and evaluation pages. Kept in the database so that every web process and
-    machine shares the same counts (``motcua.public.ratelimit``); rows older than a day are
-    deleted as new windows start."""
+    """Attempts per key (client address, client address with record code, or record code) in a
+    fixed time window: the rate limit of the citizen lookup and evaluation pages. Kept in the
+    database so that every web process and machine shares the same counts
+    (``motcua.public.ratelimit``); rows older than a day are deleted as new windows start."""
 
     key = models.CharField(_("key"), max_length=80)
     window_start = models.DateTimeField(_("window start"))

@@ -1,12 +1,19 @@
 """A fixed-window attempt counter in the database, shared by every process and machine.
 
-Each lookup or evaluation attempt increments two counters with one
-``INSERT … ON CONFLICT DO UPDATE … RETURNING`` each (atomic on PostgreSQL and SQLite): one for
-the client's IP address and one for the record code tried. When either exceeds its limit in the
-current window the request is refused with HTTP 429. Settings (docs/configuration.md):
-``MOTCUA_LOOKUP_LIMIT_PER_IP``, ``MOTCUA_LOOKUP_LIMIT_PER_CODE``, ``MOTCUA_LOOKUP_WINDOW_SECONDS``
-and ``MOTCUA_CLIENT_IP_HEADER`` (the header a trusted reverse proxy sets with the client's
-address; empty = the connection's address).
+Each lookup or evaluation attempt is counted with one ``INSERT … ON CONFLICT DO UPDATE …
+RETURNING`` per counter (atomic on PostgreSQL and SQLite), in this order, stopping at the first
+one over its limit (HTTP 429):
+
+1. the client's address, every attempt (``MOTCUA_LOOKUP_LIMIT_PER_IP``);
+2. the client's address with the record code (``MOTCUA_LOOKUP_LIMIT_PER_CLIENT_CODE``);
+3. the record code from every client (``MOTCUA_LOOKUP_LIMIT_PER_CODE``, much higher).
+
+An attempt refused at one step is not counted by the next ones, and a successful lookup gives
+back what it took from 2 and 3 (``forgive``): the code counters hold wrong guesses only. So a
+stranger guessing from one address closes the code to that address only; the code closes to
+everybody, the citizen included, only when many addresses guess wrong together. The client's
+address is motcua.core.client_address's (``MOTCUA_TRUSTED_PROXIES``). The window is
+``MOTCUA_LOOKUP_WINDOW_SECONDS`` (docs/citizen.md, docs/security.md).
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from motcua.core.client_address import client_ip
 from motcua.public.models import AttemptCounter
 
 
@@ -27,17 +35,9 @@ from motcua.public.models import AttemptCounter
 class Verdict:
     allowed: bool
     retry_after: int  # seconds until the window ends
-
-
-def client_ip(request: HttpRequest) -> str:
-    header = getattr(settings, "MOTCUA_CLIENT_IP_HEADER", "")
-    if header:
-        value = request.META.get(header, "")
-        # X-Forwarded-For: "client, proxy1, proxy2": the left-most is what the proxy saw.
-        first = value.split(",")[0].strip()
-        if first:
-            return first[:64]
-    return str(request.META.get("REMOTE_ADDR", ""))[:64] or "unknown"
+    window_start: datetime | None = None
+    # The code counters this attempt took one from (given back by ``forgive``).
+    code_keys: tuple[str, ...] = ()
 
 
 def _window(now: datetime, seconds: int) -> datetime:
@@ -64,22 +64,51 @@ def _increment(key: str, window_start: datetime) -> int:
     return count
 
 
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
 def code_key(code: str) -> str:
-    digest = hashlib.sha256(code.strip().upper().encode()).hexdigest()[:32]
-    return f"code:{digest}"
+    return f"code:{_digest(code.strip().upper())}"
+
+
+def client_code_key(address: str, code: str) -> str:
+    return f"ipcode:{_digest(address + '|' + code.strip().upper())}"
 
 
 @transaction.atomic
 def attempt(request: HttpRequest, *, code: str) -> Verdict:
-    """Count one attempt for the client and for ``code``; refused over either limit."""
+    """Count one attempt for the client, the client with ``code`` and ``code``; refused at the
+    first limit exceeded (the later counters are left alone)."""
     seconds = max(1, int(settings.MOTCUA_LOOKUP_WINDOW_SECONDS))
     now = timezone.now()
     start = _window(now, seconds)
-    per_ip = _increment(f"ip:{client_ip(request)}", start)
-    per_code = _increment(code_key(code), start) if code else 0
-    allowed = (
-        per_ip <= settings.MOTCUA_LOOKUP_LIMIT_PER_IP
-        and per_code <= settings.MOTCUA_LOOKUP_LIMIT_PER_CODE
-    )
-    retry = int((start + timedelta(seconds=seconds) - now).total_seconds()) + 1
-    return Verdict(allowed=allowed, retry_after=max(1, retry))
+    retry = max(1, int((start + timedelta(seconds=seconds) - now).total_seconds()) + 1)
+    address = client_ip(request) or "unknown"
+    steps = [(f"ip:{address}", settings.MOTCUA_LOOKUP_LIMIT_PER_IP)]
+    if code:
+        steps += [
+            (client_code_key(address, code), settings.MOTCUA_LOOKUP_LIMIT_PER_CLIENT_CODE),
+            (code_key(code), settings.MOTCUA_LOOKUP_LIMIT_PER_CODE),
+        ]
+    for key, limit in steps:
+        if _increment(key, start) > limit:
+            return Verdict(allowed=False, retry_after=retry)
+    code_keys = tuple(key for key, _limit in steps[1:])
+    return Verdict(allowed=True, retry_after=retry, window_start=start, code_keys=code_keys)
+
+
+def forgive(verdict: Verdict) -> None:
+    """The attempt found its record: give back what it took from the code counters, which then
+    count wrong guesses only."""
+    if not verdict.code_keys or verdict.window_start is None:
+        return
+    q = connection.ops.quote_name
+    table, k, w, c = q(AttemptCounter._meta.db_table), q("key"), q("window_start"), q("count")
+    marks = ", ".join(["%s"] * len(verdict.code_keys))
+    with connection.cursor() as cursor:  # the window as _increment wrote it (same adaptation)
+        cursor.execute(
+            f"UPDATE {table} SET {c} = {c} - 1 "  # noqa: S608
+            f"WHERE {k} IN ({marks}) AND {w} = %s AND {c} > 0",
+            [*verdict.code_keys, verdict.window_start],
+        )

@@ -80,6 +80,7 @@ def lookup_form(request: HttpRequest) -> HttpResponse:
     record, by_secret = lookup.find(code=code, secret=secret, digits=digits)
     if record is None:
         return _not_found(request, code=code)
+    ratelimit.forgive(verdict)
     return _result(request, record, secret=secret if by_secret else "")
 
 
@@ -94,6 +95,7 @@ def lookup_page(request: HttpRequest, code: str) -> HttpResponse:
     record, by_secret = lookup.find(code=code, secret=secret)
     if record is None or not by_secret:
         return _not_found(request, code=code)
+    ratelimit.forgive(verdict)
     return _result(request, record, secret=secret)
 
 
@@ -108,6 +110,7 @@ def evaluation_page(request: HttpRequest, code: str) -> HttpResponse:
     record, by_secret = lookup.find(code=code, secret=secret)
     if record is None or not by_secret:
         return _not_found(request, code=code)
+    ratelimit.forgive(verdict)
     source = request.GET if request.method == "GET" else request.POST
     channel = EvaluationChannel.ONLINE if source.get("c") == "online" else EvaluationChannel.QR
     base = {"secret": secret, "channel": channel, "record": record}

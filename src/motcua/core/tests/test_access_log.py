@@ -3,6 +3,7 @@ out of it (motcua.core.access_log, used by the gunicorn command of docs/deployme
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -36,7 +37,9 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def test_gunicorn_writes_no_secret_and_no_id_number(tmp_path: Path):
+def _gunicorn_log(tmp_path: Path, path: str, headers: dict[str, str], **env: str) -> str:
+    """The access log gunicorn (with PrivacyLogger) writes for a request of ``path``."""
+    tmp_path.mkdir(exist_ok=True)
     port = _free_port()
     log = tmp_path / "access.log"
     gunicorn = subprocess.Popen(  # noqa: S603 - our own command line
@@ -56,6 +59,7 @@ def test_gunicorn_writes_no_secret_and_no_id_number(tmp_path: Path):
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        env={**os.environ, **env},
     )
     try:
         base = f"http://127.0.0.1:{port}"
@@ -65,10 +69,7 @@ def test_gunicorn_writes_no_secret_and_no_id_number(tmp_path: Path):
                 break
             except OSError:
                 time.sleep(0.1)
-        request = urllib.request.Request(  # noqa: S310 - 127.0.0.1
-            f"{base}/tra-cuu/000.00.12.H99-250421-0001?k={SECRET}&q={ID_NUMBER}",
-            headers={"Referer": f"{base}/records/?q={ID_NUMBER}"},
-        )
+        request = urllib.request.Request(base + path, headers=headers)  # noqa: S310
         assert urllib.request.urlopen(request, timeout=5).read() == b"ok"  # noqa: S310
         for _ in range(50):
             if "tra-cuu" in log.read_text():
@@ -77,8 +78,32 @@ def test_gunicorn_writes_no_secret_and_no_id_number(tmp_path: Path):
     finally:
         gunicorn.terminate()
         gunicorn.wait(timeout=10)
-    text = log.read_text()
+    return log.read_text()
+
+
+def test_gunicorn_writes_no_secret_and_no_id_number(tmp_path: Path):
+    text = _gunicorn_log(
+        tmp_path,
+        f"/tra-cuu/000.00.12.H99-250421-0001?k={SECRET}&q={ID_NUMBER}",
+        {"Referer": f"http://127.0.0.1/records/?q={ID_NUMBER}"},
+    )
     assert "/tra-cuu/000.00.12.H99-250421-0001?k=***&q=***" in text
     assert "/records/?q=***" in text  # the referer
     assert SECRET not in text
     assert ID_NUMBER not in text
+
+
+def _line(log: str, path: str) -> str:
+    return next(line for line in log.splitlines() if path in line)
+
+
+def test_the_logged_address_is_the_client_address_of_the_application(tmp_path: Path):
+    """The same address as the lockout, audit log and rate limits (motcua.core.client_address):
+    behind one trusted proxy the one it appended, never the one the client wrote on the left."""
+    headers = {"X-Forwarded-For": "6.6.6.6, 192.0.2.9"}
+    off = _gunicorn_log(tmp_path, "/tra-cuu/X", headers)
+    assert _line(off, "/tra-cuu/X").startswith("127.0.0.1 ")
+    assert "6.6.6.6" not in off and "192.0.2.9" not in off
+    text = _gunicorn_log(tmp_path / "proxy", "/tra-cuu/X", headers, MOTCUA_TRUSTED_PROXIES="1")
+    assert _line(text, "/tra-cuu/X").startswith("192.0.2.9 ")
+    assert "6.6.6.6" not in text

@@ -120,6 +120,55 @@ def test_the_admin_login_is_locked_too(client, officer):
     assert attempt(client, PASSWORD).status_code == 429
 
 
+# ---- the client's address behind a proxy (MOTCUA_TRUSTED_PROXIES) ---------------------------
+
+ATTACKER = "203.0.113.66"
+OFFICER_IP = "198.51.100.7"
+PROXY = "127.0.0.1"
+
+
+def proxied(client, password: str, *, xff: str, remote: str = PROXY):
+    return client.post(
+        LOGIN,
+        {"username": "tiepnhan.thu", "password": password},
+        REMOTE_ADDR=remote,
+        HTTP_X_FORWARDED_FOR=xff,
+    )
+
+
+def test_an_attacker_elsewhere_cannot_lock_the_officer_out(client, officer):
+    for _ in range(10):
+        attempt(client, "wrong-password", ip=ATTACKER)
+    assert attempt(client, PASSWORD, ip=ATTACKER).status_code == 429
+    assert attempt(client, PASSWORD, ip=OFFICER_IP).status_code == 302
+
+
+def test_a_forged_forwarded_header_changes_nothing_when_no_proxy_is_trusted(client, officer):
+    for _ in range(10):
+        proxied(client, "wrong-password", xff=OFFICER_IP, remote=ATTACKER)
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {ATTACKER}
+    # Another forged address does not give the attacker a fresh count.
+    assert proxied(client, PASSWORD, xff="192.0.2.99", remote=ATTACKER).status_code == 429
+    # The officer whose address was forged signs in.
+    assert attempt(client, PASSWORD, ip=OFFICER_IP).status_code == 302
+    failed = AuditEntry.objects.filter(action="auth.login_failed")
+    assert set(failed.values_list("ip", flat=True)) == {ATTACKER}
+
+
+def test_behind_the_proxy_the_lockout_follows_the_address_the_proxy_saw(client, officer, settings):
+    settings.MOTCUA_TRUSTED_PROXIES = 1
+    # The attacker writes the officer's address in X-Forwarded-For; nginx appends the real one.
+    for _ in range(10):
+        proxied(client, "wrong-password", xff=f"{OFFICER_IP}, {ATTACKER}")
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {ATTACKER}
+    assert proxied(client, PASSWORD, xff=ATTACKER).status_code == 429
+    # The officer, behind the same proxy, still signs in from their own address.
+    assert proxied(client, PASSWORD, xff=OFFICER_IP).status_code == 302
+    failed = AuditEntry.objects.filter(action="auth.login_failed")
+    assert set(failed.values_list("ip", flat=True)) == {ATTACKER}
+    assert AuditEntry.objects.get(action="auth.login").ip == OFFICER_IP
+
+
 # ---- password policy -------------------------------------------------------------------------
 
 

@@ -85,6 +85,56 @@ def test_login_leads_to_enrolment_then_a_code_opens_the_desk(required, client, o
     assert TOTPDevice.objects.filter(user=officer).count() == 1
 
 
+def device_showing(secret: str) -> TOTPDevice:
+    """The device whose key the enrolment page showed."""
+    from motcua.core.twofactor import secret_text
+
+    return next(d for d in TOTPDevice.objects.all() if secret_text(d) == secret)
+
+
+def test_a_key_shown_in_one_browser_is_useless_in_another(required, client, officer):
+    """Whoever sees the key shown during an enrolment (a screen photographed, a second browser
+    signed in with the password) must not end up holding the officer's second factor."""
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        first = client
+        first.cookies["django_language"] = "en"
+        sign_in(first)
+        key_a = first.get(ENROL).context["secret"]
+        assert first.get(ENROL).context["secret"] == key_a  # a reload shows the same key
+        device_a = device_showing(key_a)
+        # A new sign-in elsewhere discards the unconfirmed device and shows a fresh key.
+        second = client.__class__()
+        sign_in(second)
+        assert not TOTPDevice.objects.filter(pk=device_a.pk).exists()
+        key_b = second.get(ENROL).context["secret"]
+        assert key_b != key_a
+        device_b = device_showing(key_b)
+        # A code made from the first key opens neither browser.
+        assert second.post(ENROL, {"code": code_for(device_a)}).status_code == 400
+        replaced = first.post(ENROL, {"code": code_for(device_a)})
+        assert replaced.status_code == 400
+        assert replaced.context["secret"] not in (key_a, key_b)  # the first browser starts over
+        assert "replaced by a newer sign-in" in replaced.content.decode()
+        # Nor does a code from the second browser's key work in the first one.
+        clock.shift(timedelta(seconds=5))
+        assert first.post(ENROL, {"code": code_for(device_b)}).status_code == 400
+        assert first.get(HOME).status_code == 302
+        # The second browser confirms its own key; every unconfirmed device goes.
+        clock.shift(timedelta(seconds=5))
+        assert second.post(ENROL, {"code": code_for(device_b)}).status_code == 302
+    assert list(TOTPDevice.objects.filter(user=officer)) == [device_b]
+    assert TOTPDevice.objects.get().confirmed
+
+
+def test_a_new_sign_in_in_the_same_browser_shows_a_fresh_key(required, client, officer):
+    sign_in(client)
+    before = client.get(ENROL).context["secret"]
+    client.post(reverse("logout"))
+    sign_in(client)
+    assert client.get(ENROL).context["secret"] != before
+    assert TOTPDevice.objects.filter(user=officer).count() == 1
+
+
 def test_a_wrong_code_is_refused_with_a_clear_message(required, english, officer):
     client = english
     sign_in(client)

@@ -13,6 +13,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from motcua.core.api import ErrorSerializer
+from motcua.core.client_address import client_ip
 from motcua.organisations.calendar_query import (
     DueQuerySerializer,
     QueryInvalid,
@@ -35,6 +36,11 @@ class CalendarThrottle(SimpleRateThrottle):
         rates = api_settings.DEFAULT_THROTTLE_RATES or {}
         rate = rates.get(self.scope)
         return str(rate) if rate else None
+
+    def get_ident(self, request: Request) -> str:
+        """The client's address of motcua.core.client_address, not DRF's own reading of
+        X-Forwarded-For (which takes the whole header, as the caller wrote it)."""
+        return client_ip(request) or "unknown"
 
     def get_cache_key(self, request: Request, view: APIView) -> str | None:  # type: ignore[override]
         user = request.user

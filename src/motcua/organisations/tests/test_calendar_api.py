@@ -215,6 +215,25 @@ def test_the_calculator_is_throttled(api, settings):
     assert "Retry-After" in response
 
 
+def test_a_forged_forwarded_header_does_not_escape_the_throttle(api, settings):
+    """The count is per client address (motcua.core.client_address), not per X-Forwarded-For
+    value the caller makes up; behind a trusted proxy, the address the proxy saw."""
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"calendar": "2/min"},
+    }
+    params = {"start": "2025-10-06T10:00:00+07:00", "duration": "1", "unit": "working_days"}
+
+    def call(xff: str, remote: str = "203.0.113.66") -> int:
+        return api.get(URL, params, REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=xff).status_code
+
+    assert [call(f"192.0.2.{n}") for n in range(3)] == [200, 200, 429]
+    settings.MOTCUA_TRUSTED_PROXIES = 1
+    behind = [call(f"192.0.2.{n}, 198.51.100.9", remote="127.0.0.1") for n in range(3)]
+    assert behind == [200, 200, 429]
+    assert call("198.51.100.10", remote="127.0.0.1") == 200  # another client behind the proxy
+
+
 def test_signed_in_users_are_throttled_on_their_own_count(settings):
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -17,7 +19,11 @@ from motcua.public import lookup, ratelimit
 from motcua.public.api.serializers import LookupQuerySerializer, PublicRecordSerializer
 
 
+@method_decorator(never_cache, name="dispatch")
 class PublicLookupView(APIView):
+    """Never cached, like the lookup page: every answer (200, 400, 404, 429) carries
+    ``Cache-Control: no-store``."""
+
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
 
@@ -27,7 +33,9 @@ class PublicLookupView(APIView):
         description=(
             "Anonymous. Answers the record's public status, appointment, timeline (units only), "
             "supplement items and fees due. An unknown code, a wrong secret and wrong digits all "
-            "answer the same 404. Attempts are limited per client IP and per code (429)."
+            "answer the same 404. Attempts are limited per client address, and wrong guesses per "
+            "client and code and per code (429). Answers are never cached (`Cache-Control: "
+            "no-store`)."
         ),
         parameters=[
             OpenApiParameter("code", str, required=True),
@@ -65,6 +73,7 @@ class PublicLookupView(APIView):
         )
         if record is None:
             raise NotFound(_("No record matches this code and the details you gave."))
+        ratelimit.forgive(verdict)
         view = lookup.public_view(record)
         data = asdict(view)
         data["fees_due"] = [{"name": name, "amount": amount} for name, amount in view.fees_due]

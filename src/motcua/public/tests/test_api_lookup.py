@@ -43,6 +43,22 @@ def test_unknown_and_wrong_answer_the_same_404(client, record):
     assert wrong.json() == unknown.json() == digits.json()
 
 
+def test_no_answer_is_stored_by_a_browser_or_proxy(client, record, settings):
+    """The answers carry the record's status and fees: like the HTML page, never cached."""
+    answers = [
+        call(client, code=record.code, k=record.lookup_secret),  # 200
+        call(client, code=record.code, k="nope"),  # 404
+        call(client, code=record.code),  # 400
+    ]
+    settings.MOTCUA_LOOKUP_LIMIT_PER_IP = 1
+    answers.append(call(client, code=record.code, k=record.lookup_secret))  # 429
+    assert [a.status_code for a in answers] == [200, 404, 400, 429]
+    for answer in answers:
+        assert "no-store" in answer["Cache-Control"], answer.status_code
+    page = client.get(reverse("public:lookup", args=[record.code]), {"k": "x"})
+    assert "no-store" in page["Cache-Control"]
+
+
 def test_a_proof_is_required(client, record):
     response = call(client, code=record.code)
     assert response.status_code == 400
