@@ -115,6 +115,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
+# MIGRATE_DATABASE_URL: the PostgreSQL role that owns the tables (docs/postgresql.md, "Two
+# roles"). When set, `motcua migrate`, `motcua db grant-runtime` and `motcua restore` connect
+# with it and grant DATABASE_URL's role (the runtime role) only the rights the application needs:
+# no TRUNCATE, ALTER or DROP anywhere, no UPDATE or DELETE of the audit log. Empty: one role.
+MIGRATE_DATABASE_URL = env_str("MIGRATE_DATABASE_URL", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # MOTCUA_PASSWORD_MIN_LENGTH: the shortest password accepted when one is set or changed.

@@ -9,6 +9,8 @@ DEBUG = False
 MOTCUA_DEMO_DATA = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="motcua-test-media-"))
+# One role: the tests connect as the owner; the two-role tests set this themselves.
+MIGRATE_DATABASE_URL = ""
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
