@@ -33,14 +33,14 @@ RUNTIME_PRIVILEGES = ("SELECT", "INSERT", "UPDATE", "DELETE")
 CHECKED_PRIVILEGES = ("INSERT", "SELECT", "UPDATE", "DELETE", "TRUNCATE", "TRIGGER")
 # Tables without a model: Django's migration history is read by the application, written by the
 # owner only.
-EXTRA_TABLES = {"django_migrations": ("SELECT",)}
+EXTRA_TABLES: dict[str, tuple[str, ...]] = {"django_migrations": ("SELECT",)}
 
 _as_owner: ContextVar[bool] = ContextVar("motcua_db_as_owner", default=False)
 
 
 def restricted_tables() -> dict[str, tuple[str, ...]]:
     """Table name -> the privileges the runtime role gets, for the tables that declare them."""
-    tables = dict(EXTRA_TABLES)
+    tables: dict[str, tuple[str, ...]] = dict(EXTRA_TABLES)
     for model in apps.get_models():
         privileges = getattr(model, "runtime_privileges", None)
         if privileges is not None:
@@ -139,11 +139,11 @@ def grant_runtime(role: str, *, alias: str = "default") -> list[str]:
             if privileges:
                 statements.append(f"GRANT {', '.join(privileges)} ON {qn(table)} TO {who}")
             for sequence in _sequences(cursor, table):
-                # nextval only: no setval, which could make the next key collide (and fail
-                # every audited change) or jump.
+                # Read (pg_dump does) and nextval when it may insert; no setval, which could make
+                # the next key collide (and fail every audited change) or jump.
+                usage = "USAGE, SELECT" if "INSERT" in privileges else "SELECT"
                 statements.append(f"REVOKE ALL ON SEQUENCE {sequence} FROM {who}")
-                if "INSERT" in privileges:
-                    statements.append(f"GRANT USAGE, SELECT ON SEQUENCE {sequence} TO {who}")
+                statements.append(f"GRANT {usage} ON SEQUENCE {sequence} TO {who}")
         for statement in statements:
             cursor.execute(statement)
     return statements

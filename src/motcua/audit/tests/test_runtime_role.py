@@ -117,8 +117,8 @@ def test_the_runtime_role_can_read_and_append(runtime_role):
 
 
 def test_the_application_works_as_the_runtime_role(runtime_role, settings, tmp_path):
-    """Intake of a record (every table it writes), the audit entries it chains, verify and
-    anchor: all as the runtime role."""
+    """Intake of a record (every table it writes), the audit entries it chains, verify, anchor
+    and a backup (pg_dump reads every table and sequence): all as the runtime role."""
     from motcua.records.tests.factories import build_world, receive, travel
 
     settings.MOTCUA_AUDIT_ANCHOR_DIR = tmp_path
@@ -134,6 +134,7 @@ def test_the_application_works_as_the_runtime_role(runtime_role, settings, tmp_p
         call_command("audit", "anchor", verbosity=0)
         call_command("audit", "verify", verbosity=0)
         assert runtime_role_check(databases=["default"]) == []
+        call_command("backup", "--output", str(tmp_path / "backup.tar.gz"), verbosity=0)
 
 
 def test_the_check_warns_when_the_application_role_owns_the_audit_table(runtime_role):
