@@ -19,7 +19,7 @@ class Command(migrate.Command):
     def handle(self, *args: Any, **options: Any) -> None:
         with dbroles.as_owner(options["database"]) as runtime_role:
             super().handle(*args, **options)
-            if runtime_role:
+            if runtime_role and not (options.get("plan") or options.get("check_unapplied")):
                 dbroles.grant_runtime(runtime_role, alias=options["database"])
                 if options["verbosity"] >= 1:
                     self.stdout.write(f"Runtime role {runtime_role}: privileges granted.")
