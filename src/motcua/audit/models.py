@@ -4,7 +4,9 @@ Each entry stores the hash of the previous entry and its own hash over its conte
 previous hash. ``motcua audit verify`` recomputes the chain: an edited entry breaks its own
 hash, a removed or reordered one breaks the link, and the ``AuditHead`` row (the last id and hash,
 updated in the same transaction) reveals entries removed from the end. On PostgreSQL a trigger
-refuses UPDATE and DELETE on the table (migration 0002).
+refuses UPDATE and DELETE on the table (migration 0002), and the application's runtime role
+holds only SELECT and INSERT on it (``runtime_privileges``, granted by ``motcua.core.dbroles``):
+it cannot TRUNCATE, ALTER (DISABLE TRIGGER) or DROP it either, which only the owner can.
 """
 
 from __future__ import annotations
@@ -35,6 +37,9 @@ class AuditEntry(models.Model):
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
+    # PostgreSQL rights of the application's runtime role (motcua.core.dbroles): append and read.
+    runtime_privileges = ("SELECT", "INSERT")
+
     class Meta:
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit log")
@@ -58,6 +63,9 @@ class AuditHead(models.Model):
 
     last_id = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    # Created (first entry) and moved (every entry), never deleted by the application.
+    runtime_privileges = ("SELECT", "INSERT", "UPDATE")
 
     class Meta:
         verbose_name = _("audit chain head")

@@ -137,6 +137,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
+# MIGRATE_DATABASE_URL: the PostgreSQL role that owns the tables (docs/postgresql.md, "Two
+# roles"). When set, `motcua migrate`, `motcua db grant-runtime` and `motcua restore` connect
+# with it and grant DATABASE_URL's role (the runtime role) only the rights the application needs:
+# no TRUNCATE, ALTER or DROP anywhere, no UPDATE or DELETE of the audit log. Empty: one role.
+MIGRATE_DATABASE_URL = env_str("MIGRATE_DATABASE_URL", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # MOTCUA_PASSWORD_MIN_LENGTH: the shortest password accepted when one is set or changed.
@@ -279,6 +284,21 @@ MOTCUA_RETENTION_RECORD_YEARS = env_int("MOTCUA_RETENTION_RECORD_YEARS", 10)
 MOTCUA_RETENTION_SCAN_YEARS = env_int("MOTCUA_RETENTION_SCAN_YEARS", 10)
 # MOTCUA_RETENTION_API_LOG_DAYS: days API call logs and idempotency answers are kept.
 MOTCUA_RETENTION_API_LOG_DAYS = env_int("MOTCUA_RETENTION_API_LOG_DAYS", 365)
+
+# ---- audit log: anchoring its head outside the database (docs/security.md) ------------------
+# MOTCUA_AUDIT_ANCHOR_DIR: where `motcua audit anchor` appends the signed chain head (one JSON
+# line per run, anchors.jsonl) and where `motcua audit verify` reads it. Keep it off the
+# database server, on storage the database roles cannot write.
+MOTCUA_AUDIT_ANCHOR_DIR = Path(env_str("MOTCUA_AUDIT_ANCHOR_DIR", str(VAR_DIR / "audit-anchors")))
+# MOTCUA_AUDIT_ANCHOR_KEY: the HMAC key that signs each anchor (at least 32 characters); empty:
+# a key derived from SECRET_KEY.
+MOTCUA_AUDIT_ANCHOR_KEY = env_str("MOTCUA_AUDIT_ANCHOR_KEY", "")
+# MOTCUA_AUDIT_ANCHOR_WEBHOOK_URL / _SECRET: also POST each anchor there, signed like the
+# exchange webhooks (HMAC-SHA256 of "<timestamp>.<body>" with the secret, at least 16 characters).
+MOTCUA_AUDIT_ANCHOR_WEBHOOK_URL = env_str("MOTCUA_AUDIT_ANCHOR_WEBHOOK_URL", "")
+MOTCUA_AUDIT_ANCHOR_WEBHOOK_SECRET = env_str("MOTCUA_AUDIT_ANCHOR_WEBHOOK_SECRET", "")
+# MOTCUA_AUDIT_ANCHOR_TIMEOUT_SECONDS: connect/read timeout of that POST.
+MOTCUA_AUDIT_ANCHOR_TIMEOUT_SECONDS = env_float("MOTCUA_AUDIT_ANCHOR_TIMEOUT_SECONDS", 10.0)
 
 # ---- exchange: the outbox and its subscribers (docs/exchange.md) ------------------------------
 # MOTCUA_OUTBOX_MAX_ATTEMPTS: attempts before a delivery is dead-lettered (resend from the admin).

@@ -10,6 +10,7 @@ from motcua.conf.base import (
     DEBUG,
     DEFAULT_SECRET_KEY,
     DEMO_KEY_ENCRYPTION_KEY,
+    MOTCUA_AUDIT_ANCHOR_KEY,
     MOTCUA_DEMO_DATA,
     MOTCUA_KEY_ENCRYPTION_KEY,
     SECRET_KEY,
@@ -31,6 +32,9 @@ if MOTCUA_KEY_ENCRYPTION_KEY == DEMO_KEY_ENCRYPTION_KEY:
     MOTCUA_KEY_ENCRYPTION_KEY = ""
 elif len(MOTCUA_KEY_ENCRYPTION_KEY) < 32:
     raise ImproperlyConfigured("MOTCUA_KEY_ENCRYPTION_KEY must be at least 32 characters long.")
+# The key that signs the audit chain's anchors (empty: derived from SECRET_KEY).
+if MOTCUA_AUDIT_ANCHOR_KEY and len(MOTCUA_AUDIT_ANCHOR_KEY) < 32:
+    raise ImproperlyConfigured("MOTCUA_AUDIT_ANCHOR_KEY must be at least 32 characters long.")
 
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

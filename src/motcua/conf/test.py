@@ -9,6 +9,11 @@ DEBUG = False
 MOTCUA_DEMO_DATA = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="motcua-test-media-"))
+# Anchors of the audit chain: never the developer's var/ (tests that anchor use their own dir).
+MOTCUA_AUDIT_ANCHOR_DIR = Path(tempfile.mkdtemp(prefix="motcua-test-anchors-"))
+MOTCUA_AUDIT_ANCHOR_KEY = "test-audit-anchor-key-of-at-least-32-characters"
+# One role: the tests connect as the owner; the two-role tests set this themselves.
+MIGRATE_DATABASE_URL = ""
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

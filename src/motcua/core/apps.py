@@ -21,7 +21,7 @@ class CoreConfig(AppConfig):
         from django.apps import apps
         from django.db.models.signals import post_delete, post_save
 
-        from motcua.core import memo, twofactor
+        from motcua.core import checks, memo, twofactor  # noqa: F401 - checks registers itself
 
         for label in MEMO_MODELS:
             try:

@@ -20,8 +20,12 @@ MOTCUA = str(Path(sys.executable).with_name("motcua"))
 
 
 def motcua(*args, env):
-    full = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "MOTCUA_MEDIA_ROOT"}}
+    drop = {"DATABASE_URL", "MIGRATE_DATABASE_URL", "MOTCUA_MEDIA_ROOT", "MOTCUA_AUDIT_ANCHOR_DIR"}
+    full = {k: v for k, v in os.environ.items() if k not in drop}
+    # `audit verify` compares with anchors: none of the developer's var/audit-anchors here.
+    anchors = Path(env.get("MOTCUA_MEDIA_ROOT", ".")).parent / "anchors"
     full.update(env, DJANGO_SETTINGS_MODULE="motcua.conf.dev", DEBUG="false")
+    full.setdefault("MOTCUA_AUDIT_ANCHOR_DIR", str(anchors))
     return subprocess.run([MOTCUA, *args], env=full, capture_output=True, text=True, timeout=300)
 
 

@@ -33,6 +33,10 @@ def run_check(tmp_path, **env):
         ({"SECRET_KEY": "insecure-motcua-development-key-change-me"}, "Set SECRET_KEY"),
         ({"SECRET_KEY": GOOD_KEY, "MOTCUA_DEMO_DATA": "1"}, "MOTCUA_DEMO_DATA must be off"),
         ({"SECRET_KEY": GOOD_KEY, "DEBUG": "maybe"}, "DEBUG must be true or false"),
+        (
+            {"SECRET_KEY": GOOD_KEY, "MOTCUA_AUDIT_ANCHOR_KEY": "short"},
+            "MOTCUA_AUDIT_ANCHOR_KEY must be at least 32",
+        ),
     ],
 )
 def test_production_settings_refuse_unsafe_configuration(tmp_path, env, message):

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from motcua.core import dbroles
 from motcua.core.backup import BackupError, restore
 
 
@@ -22,10 +23,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            summary = restore(Path(options["archive"]), force=options["force"])
-        except BackupError as exc:
-            raise CommandError(str(exc), returncode=2) from exc
+        # As the owner when MIGRATE_DATABASE_URL is set: the restored tables belong to it, and
+        # the runtime role gets its rights on them as after `migrate`.
+        with dbroles.as_owner() as runtime_role:
+            try:
+                summary = restore(Path(options["archive"]), force=options["force"])
+            except BackupError as exc:
+                raise CommandError(str(exc), returncode=2) from exc
+            if runtime_role:
+                dbroles.grant_runtime(runtime_role)
         rows = sum(summary.tables.values())
         self.stdout.write(
             f"restored: {summary.vendor}, {rows} rows in {len(summary.tables)} tables, {summary.files} files"
