@@ -15,9 +15,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from motcua.audit.context import client_ip
 from motcua.core.api import ErrorSerializer
 from motcua.core.errors import ValidationFailed
-from motcua.audit.context import client_ip
 from motcua.reporting.legacy_import import can_import, records_import
 from motcua.reporting.settlement import (
     GROUP_BY,
