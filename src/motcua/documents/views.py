@@ -64,6 +64,8 @@ def record_documents(request: HttpRequest, pk: int) -> HttpResponse:
     record = _record(request, pk)
     result = selectors.result_current(record)
     agency_id = record.handling_agency_id
+    # The panel lists the person's reusable documents (by their ID number): logged as a view.
+    audit_request(request, action="personal_data.viewed", obj=record, detail={"via": "documents"})
     return render(
         request,
         "documents/record_documents.html",
