@@ -190,8 +190,8 @@ def connect() -> None:
     for label, name in PERMISSION_LINKS:
         through = apps.get_model(label)._meta.get_field(name).remote_field.through
 
-        def receiver(*args: Any, _field: str = name, **kwargs: Any) -> None:
-            _permissions_changed(*args, field=_field, **kwargs)
+        def receiver(_field: str = name, **kwargs: Any) -> None:
+            _permissions_changed(field=_field, **kwargs)
 
         m2m_changed.connect(
             receiver, sender=through, dispatch_uid=f"audit-m2m-{label}-{name}", weak=False

@@ -36,6 +36,8 @@ def _log_view(request: HttpRequest, response: Any, model: Any, page: str, **extr
 
 
 class PersonalDataAdmin:
+    model: Any  # set by ModelAdmin
+
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         response = super().changelist_view(request, extra_context)  # type: ignore[misc]
         _log_view(
@@ -43,7 +45,7 @@ class PersonalDataAdmin:
             response,
             self.model,
             "list",
-            search=bool(request.GET.get("q")),  # type: ignore[attr-defined]
+            search=bool(request.GET.get("q")),
         )
         return response  # type: ignore[no-any-return]
 
@@ -51,7 +53,7 @@ class PersonalDataAdmin:
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
     ) -> HttpResponse:
         response = super().change_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
-        _log_view(request, response, self.model, "object", object=str(object_id)[:80])  # type: ignore[attr-defined]
+        _log_view(request, response, self.model, "object", object=str(object_id)[:80])
         return response  # type: ignore[no-any-return]
 
     def has_module_permission(self, request: HttpRequest) -> bool:
