@@ -154,7 +154,7 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "set_language": "language switch",
     "account:otp_enrol": "one's own two-factor set-up (audited: auth.otp_enrolled)",
     "account:otp_verify": "one's own code step (audited: auth.otp_verified / otp_failed)",
-    "account:password_change": "one's own password (audited: auth.password_changed)",
+    "account:password_change": "one's own password (the save is audited: config.changed)",
     "account:password_change_done": "confirmation page",
     "api:schema": "the API description",
     "api:docs": "the API description",
