@@ -18,6 +18,7 @@ from oauth2_provider.models import AccessToken, Application, RefreshToken
 
 from motcua.apiaccess import scopes as scope_rules
 from motcua.apiaccess.models import ApiCall, ApiClient, IdempotencyKey, InboundSubmission
+from motcua.audit.services import audit_in_context
 from motcua.core import rows
 from motcua.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
 from motcua.core.models import User
@@ -60,8 +61,12 @@ def _validated_rate(rate: str) -> str:
     return rate
 
 
-def _sync_roles(client: ApiClient, agencies: list[Agency], scopes: list[str]) -> None:
-    """The service account holds exactly the agency-wide roles its scopes need."""
+def _sync_roles(
+    client: ApiClient, agencies: list[Agency], scopes: list[str]
+) -> dict[str, list[str]]:
+    """The service account holds exactly the agency-wide roles its scopes need. Returns the
+    roles granted and removed (``"<agency code>:<role>"``) for the audit entry (the bulk writes
+    send no signal, so the audit receivers of ``StaffRole`` do not see them)."""
     wanted = {(agency.pk, role) for agency in agencies for role in scope_rules.roles_for(scopes)}
     existing = {
         (row.agency_id, row.role): row.pk for row in StaffRole.objects.filter(user=client.user)
@@ -69,12 +74,41 @@ def _sync_roles(client: ApiClient, agencies: list[Agency], scopes: list[str]) ->
     stale = [pk for key, pk in existing.items() if key not in wanted]
     if stale:
         StaffRole.objects.filter(pk__in=stale).delete()
+    added = sorted(wanted - set(existing))
     StaffRole.objects.bulk_create(
         [
             StaffRole(user=client.user, agency_id=agency_id, unit=None, role=role)
-            for agency_id, role in sorted(wanted - set(existing))
+            for agency_id, role in added
         ]
     )
+    codes = dict(
+        Agency.objects.filter(pk__in={key[0] for key in [*added, *existing]}).values_list(
+            "pk", "code"
+        )
+    )
+    return {
+        "granted": [f"{codes[agency_id]}:{role}" for agency_id, role in added],
+        "removed": sorted(
+            f"{codes[agency_id]}:{role}"
+            for agency_id, role in existing
+            if (agency_id, role) not in wanted
+        ),
+    }
+
+
+def _client_detail(
+    client: ApiClient, agencies: list[Agency], roles: dict[str, list[str]]
+) -> dict[str, Any]:
+    return {
+        "name": client.name,
+        "service_account": client.user.username,
+        "scopes": client.scope_list,
+        "agencies": sorted(agency.code for agency in agencies),
+        "rate": client.rate,
+        "is_active": client.is_active,
+        "roles_granted": roles["granted"],
+        "roles_removed": roles["removed"],
+    }
 
 
 def _revoke_tokens(client: ApiClient) -> None:
@@ -136,7 +170,13 @@ def api_client_create(
         secret_rotated_at=timezone.now(),
     )
     client.agencies.set(agency_list)
-    _sync_roles(client, agency_list, scope_list)
+    roles = _sync_roles(client, agency_list, scope_list)
+    audit_in_context(
+        actor=actor,
+        action="apiclient.created",
+        obj=client,
+        detail=_client_detail(client, agency_list, roles),
+    )
     return client, secret
 
 
@@ -167,11 +207,20 @@ def api_client_update(
     client.scopes = " ".join(scope_list)
     client.save(update_fields=["scopes", "rate", "is_active", "updated_at"])
     client.agencies.set(agency_list)
-    _sync_roles(client, agency_list, scope_list)
+    roles = _sync_roles(client, agency_list, scope_list)
     User.objects.filter(pk=client.user_id).update(is_active=client.is_active)
     narrowed = not (old_agencies <= {a.pk for a in agency_list} and old_scopes <= set(scope_list))
     if narrowed or not client.is_active:
         _revoke_tokens(client)
+    audit_in_context(
+        actor=actor,
+        action="apiclient.changed",
+        obj=client,
+        detail={
+            **_client_detail(client, agency_list, roles),
+            "tokens_revoked": narrowed or not client.is_active,
+        },
+    )
     return client
 
 
@@ -189,6 +238,9 @@ def api_client_rotate_secret(*, actor: Any, client: ApiClient) -> str:
     client.secret_rotated_at = timezone.now()
     client.save(update_fields=["secret_rotated_at", "updated_at"])
     _revoke_tokens(client)
+    audit_in_context(
+        actor=actor, action="apiclient.secret_rotated", obj=client, detail={"name": client.name}
+    )
     return secret
 
 

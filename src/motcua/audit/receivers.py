@@ -1,5 +1,6 @@
 """What the audit log records without the callers asking: logins, failed logins, logouts,
-every record move, admin changes, and changes to roles, users and the calendar."""
+every record move, admin changes, and changes to roles, users, groups, permissions and the
+calendar."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from motcua.audit.context import current
 from motcua.audit.services import audit_log
@@ -17,6 +18,7 @@ from motcua.core.hooks import LAST, RECORD_EVENT_ADDED, hook_register
 # Configuration and permission models audited on every save/delete, whoever makes the change.
 WATCHED = (
     "core.User",
+    "auth.Group",
     "organisations.StaffRole",
     "organisations.Agency",
     "organisations.OrgUnit",
@@ -24,6 +26,12 @@ WATCHED = (
     "catalogue.ProcedureVersion",
 )
 USER_FIELDS = ("username", "is_active", "is_staff", "is_superuser")
+# Who holds which permission: a user's groups and own permissions, a group's permissions.
+PERMISSION_LINKS = (
+    ("core.User", "groups"),
+    ("core.User", "user_permissions"),
+    ("auth.Group", "permissions"),
+)
 
 
 def _login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
@@ -104,6 +112,72 @@ def _deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
     audit_log(actor=actor, action="config.deleted", obj=instance, detail=_describe(instance), ip=ip)
 
 
+def _label(obj: Any) -> str:
+    if obj._meta.label == "auth.Permission":
+        return f"{obj.content_type.app_label}.{obj.codename}"
+    if hasattr(obj, "get_username"):
+        return str(obj.get_username())
+    return str(obj)
+
+
+def _labels(model: Any, pks: Any) -> list[str]:
+    queryset = model._default_manager.filter(pk__in=pks)
+    if model._meta.label == "auth.Permission":
+        queryset = queryset.select_related("content_type")
+    return sorted(_label(obj) for obj in queryset)
+
+
+def _permissions_changed(
+    sender: Any,
+    instance: Any,
+    action: str,
+    reverse: bool,
+    model: Any,
+    pk_set: Any,
+    field: str = "",
+    **kwargs: Any,
+) -> None:
+    """``permissions.changed``: who or which group gained or lost which groups or permissions
+    (from the admin, a command or code: every path goes through these relations)."""
+    if action == "pre_clear":  # remember what the clear removes
+        related = getattr(instance, _related_name(sender, instance, reverse, field)).all()
+        instance._audit_cleared = [obj.pk for obj in related]
+        return
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if action == "post_clear":
+        pks = getattr(instance, "_audit_cleared", [])
+        if not pks:
+            return
+    elif not pk_set:
+        return
+    else:
+        pks = list(pk_set)
+    names = _labels(model, pks)
+    actor, ip = current()
+    audit_log(
+        actor=actor,
+        action="permissions.changed",
+        obj=instance,
+        detail={
+            "field": field,
+            "added" if action == "post_add" else "removed": names,
+        },
+        ip=ip,
+    )
+
+
+def _related_name(sender: Any, instance: Any, reverse: bool, field: str) -> str:
+    """The manager on ``instance`` for this relation (forward: the field; reverse: the related
+    query name seen from the other side)."""
+    if not reverse:
+        return field
+    for relation in instance._meta.related_objects:
+        if relation.many_to_many and relation.through is sender:
+            return str(relation.get_accessor_name())
+    return field  # pragma: no cover
+
+
 def connect() -> None:
     user_logged_in.connect(_login, dispatch_uid="audit-login")
     user_logged_out.connect(_logout, dispatch_uid="audit-logout")
@@ -114,3 +188,12 @@ def connect() -> None:
         model = apps.get_model(label)
         post_save.connect(_saved, sender=model, dispatch_uid=f"audit-save-{label}")
         post_delete.connect(_deleted, sender=model, dispatch_uid=f"audit-delete-{label}")
+    for label, name in PERMISSION_LINKS:
+        through = apps.get_model(label)._meta.get_field(name).remote_field.through
+
+        def receiver(_field: str = name, **kwargs: Any) -> None:
+            _permissions_changed(field=_field, **kwargs)
+
+        m2m_changed.connect(
+            receiver, sender=through, dispatch_uid=f"audit-m2m-{label}-{name}", weak=False
+        )

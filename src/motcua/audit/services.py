@@ -205,3 +205,27 @@ def audit_request(
         detail=detail,
         ip=client_ip(request),
     )
+
+
+def audit_in_context(
+    *,
+    actor: Any,
+    action: str,
+    obj: Any = None,
+    object_type: str = "",
+    object_id: str = "",
+    detail: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """``audit_log`` from a service: the client address is the current request's (set by
+    ``AuditContextMiddleware``; empty for commands and tasks)."""
+    from motcua.audit.context import current
+
+    return audit_log(
+        actor=actor,
+        action=action,
+        obj=obj,
+        object_type=object_type,
+        object_id=object_id,
+        detail=detail,
+        ip=current()[1],
+    )

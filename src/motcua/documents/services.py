@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from pyhanko.sign.timestamps import TimeStamper
 
+from motcua.audit.services import audit_in_context
 from motcua.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from motcua.documents import permissions, result_pdf, signing, storage, texts
 from motcua.documents.models import (
@@ -121,7 +122,7 @@ def result_generate(
         previous.save(update_fields=["is_current", "updated_at"])
     digest = storage.sha256(data)
     with _stored(f"results/{agency.pk}/{code}.pdf", data) as stored:
-        return ResultDocument.objects.create(
+        document = ResultDocument.objects.create(
             record=record,
             agency=agency,
             code=code,
@@ -134,6 +135,17 @@ def result_generate(
             pdfa=True,
             created_by=actor,
         )
+        audit_in_context(
+            actor=actor,
+            action="documents.result_generated",
+            obj=record,
+            detail={
+                "result": code,
+                "sha256": digest,
+                "replaces": previous.code if previous is not None else "",
+            },
+        )
+        return document
 
 
 def _valid_credential(credential: SigningCredential | None, *, missing: str) -> SigningCredential:
@@ -255,6 +267,22 @@ def result_sign(
                 "sealed",
                 "updated_at",
             ]
+        )
+        audit_in_context(
+            actor=actor,
+            action=(
+                "documents.result_sealed"
+                if role == ResultSignature.Role.SEAL
+                else "documents.result_signed"
+            ),
+            obj=document.record,
+            detail={
+                "result": document.code,
+                "order": order,
+                "credential": credential.pk,
+                "timestamped": stamper is not None,
+                "sha256": digest,
+            },
         )
     return document
 
@@ -453,4 +481,14 @@ def document_reuse(
         ) from exc
     if digitised is not None:
         DigitisedDocument.objects.filter(pk=digitised.pk).update(reuse_count=F("reuse_count") + 1)
+    audit_in_context(
+        actor=actor,
+        action="documents.reused",
+        obj=record,
+        detail={
+            "digitised": digitised.pk if digitised is not None else None,
+            "result": result.code if result is not None else "",
+            "sha256": sha,
+        },
+    )
     return reuse

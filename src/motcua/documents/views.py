@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from motcua.audit.services import audit_request
 from motcua.core.errors import DomainError, NotFound
 from motcua.documents import permissions, selectors, services, storage
 from motcua.documents.forms import GenerateForm, VerifyForm
@@ -63,6 +64,8 @@ def record_documents(request: HttpRequest, pk: int) -> HttpResponse:
     record = _record(request, pk)
     result = selectors.result_current(record)
     agency_id = record.handling_agency_id
+    # The panel lists the person's reusable documents (by their ID number): logged as a view.
+    audit_request(request, action="personal_data.viewed", obj=record, detail={"via": "documents"})
     return render(
         request,
         "documents/record_documents.html",
@@ -132,7 +135,14 @@ def result_file(request: HttpRequest, pk: int, result_pk: int) -> HttpResponse:
         document = selectors.result_get_for_record(record=record, pk=result_pk)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    response = HttpResponse(storage.read(document.storage_name), content_type="application/pdf")
+    content = storage.read(document.storage_name)
+    audit_request(
+        request,
+        action="export.result",
+        obj=record,
+        detail={"file": f"{document.code}.pdf", "result": document.code},
+    )
+    response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{document.code}.pdf"'
     response["Cache-Control"] = "no-store"
     return response

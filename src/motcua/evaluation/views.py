@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from motcua.audit.services import audit_request
 from motcua.core.errors import DomainError
 from motcua.evaluation import permissions, reports
 from motcua.records.selectors import record_get
@@ -45,6 +46,12 @@ def report(request: HttpRequest) -> HttpResponse:
     low = reports.low_scores(qs)
     if request.GET.get("format") == "xlsx":
         data = reports.xlsx(rows=rows, total=total, low=low, group=group, period=period)
+        # The file lists low scores with the applicants' comments: every download is logged.
+        audit_request(
+            request,
+            action="export.satisfaction",
+            detail={"group": group, "from": start.isoformat(), "to": end.isoformat()},
+        )
         response = HttpResponse(
             data,
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -86,6 +93,16 @@ def evaluation_card(request: HttpRequest) -> HttpResponse:
         record = record_get(user=request.user, code=code)
     except DomainError as error:
         raise Http404(error.message) from error
-    response = HttpResponse(evaluation_card_pdf(record), content_type="application/pdf")
+    content = evaluation_card_pdf(record)
+    # Its QR code carries the record's lookup secret: whoever holds the card can read the
+    # record's public page and evaluate it.
+    audit_request(
+        request,
+        action="export.evaluation_card",
+        obj=record,
+        detail={"file": f"danh-gia-{record.code}.pdf"},
+    )
+    response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="danh-gia-{record.code}.pdf"'
+    response["Cache-Control"] = "no-store"
     return response

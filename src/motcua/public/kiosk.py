@@ -16,8 +16,8 @@ from motcua.core.errors import DomainError
 from motcua.evaluation import criteria, permissions, selectors
 from motcua.evaluation.forms import EvaluationForm
 from motcua.evaluation.models import EvaluationChannel
-from motcua.evaluation.services import evaluation_submit
 from motcua.evaluation.ui import evaluation_context
+from motcua.public.evaluation_audit import evaluation_submit_audited
 from motcua.records.models import Record
 from motcua.records.selectors import record_get
 
@@ -83,7 +83,8 @@ def kiosk_submit(request: HttpRequest) -> HttpResponse:
     form: EvaluationForm = context["form"]
     if form.is_valid():
         try:
-            evaluation = evaluation_submit(
+            evaluation = evaluation_submit_audited(
+                request,
                 actor=request.user,
                 record=record,
                 channel=EvaluationChannel.KIOSK,

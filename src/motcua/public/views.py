@@ -15,9 +15,9 @@ from motcua.evaluation import criteria
 from motcua.evaluation import selectors as evaluation_selectors
 from motcua.evaluation.forms import EvaluationForm
 from motcua.evaluation.models import EvaluationChannel
-from motcua.evaluation.services import evaluation_submit
 from motcua.evaluation.ui import evaluation_context
 from motcua.public import figures, lookup, ratelimit
+from motcua.public.evaluation_audit import evaluation_submit_audited
 from motcua.records.models import Record
 
 
@@ -128,7 +128,8 @@ def evaluation_page(request: HttpRequest, code: str) -> HttpResponse:
     form: EvaluationForm = context["form"]
     if form.is_valid():
         try:
-            evaluation = evaluation_submit(
+            evaluation = evaluation_submit_audited(
+                request,
                 actor=request.user,
                 record=record,
                 channel=channel,

@@ -20,6 +20,7 @@ app's own pure deadline functions and status table.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import operator
 import queue
@@ -38,7 +39,9 @@ from django.db.models import Count, JSONField, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.audit.services import audit_log
 from motcua.catalogue.models import Field, Procedure, ProcedureVersion
+from motcua.core.errors import PermissionDenied, ValidationFailed
 from motcua.organisations.calendar import CountingMode, DurationUnit, WorkingCalendar
 from motcua.organisations.models import AdministrativeUnit, Agency
 from motcua.organisations.selectors import calendar_for
@@ -89,6 +92,10 @@ class Summary:
     unchanged: int = 0
     failed: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
+    # Placeholders this import created (``create_missing``): for the audit entry, not the answer.
+    created: dict[str, list[str]] = field(
+        default_factory=lambda: {"agencies": [], "procedures": []}
+    )
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -148,6 +155,7 @@ class Resolver:
         self.agencies: dict[str, Agency | None] = {}
         self.versions: dict[str, ProcedureVersion | None] = {}
         self.calendars: dict[int, WorkingCalendar] = {}
+        self.created: dict[str, list[str]] = {"agencies": [], "procedures": []}
 
     def agency(self, code: Any) -> Agency:
         if not isinstance(code, str) or not code.strip():
@@ -159,7 +167,7 @@ class Resolver:
         if agency is None:
             if not self.create_missing:
                 raise LineError(_("Unknown agency code “%(code)s”.") % {"code": code})
-            agency = self._placeholder_agency(code)
+            agency = self._placeholder_agency(code, self.created["agencies"])
             self.agencies[code] = agency
         return agency
 
@@ -179,7 +187,7 @@ class Resolver:
         if version is None:
             if not self.create_missing:
                 raise LineError(_("Unknown procedure code “%(code)s”.") % {"code": code})
-            version = self._placeholder_procedure(code)
+            version = self._placeholder_procedure(code, self.created["procedures"])
             self.versions[code] = version
         return version
 
@@ -189,13 +197,13 @@ class Resolver:
         return self.calendars[agency.pk]
 
     @staticmethod
-    def _placeholder_agency(code: str) -> Agency:
+    def _placeholder_agency(code: str, created: list[str]) -> Agency:
         if len(code) > 20:
             raise LineError(_("Agency code “%(code)s” is too long.") % {"code": code})
         unit, _created = AdministrativeUnit.objects.get_or_create(
             code="IMPORT", defaults={"name": PLACEHOLDER + "import", "level": "province"}
         )
-        agency, _created = Agency.objects.get_or_create(
+        agency, new = Agency.objects.get_or_create(
             code=code,
             defaults={
                 "name": PLACEHOLDER + code,
@@ -204,18 +212,22 @@ class Resolver:
                 "administrative_unit": unit,
             },
         )
+        if new:
+            created.append(code)
         return agency
 
     @staticmethod
-    def _placeholder_procedure(code: str) -> ProcedureVersion:
+    def _placeholder_procedure(code: str, created: list[str]) -> ProcedureVersion:
         if len(code) > 8:
             raise LineError(_("Procedure code “%(code)s” is too long.") % {"code": code})
         fld, _created = Field.objects.get_or_create(
             code="IMPORT", defaults={"name": PLACEHOLDER + "import"}
         )
-        procedure, _created = Procedure.objects.get_or_create(
+        procedure, new = Procedure.objects.get_or_create(
             code=code, defaults={"name": PLACEHOLDER + code, "field": fld}
         )
+        if new:
+            created.append(code)
         version = procedure.versions.order_by("-number").first()
         if version is None:
             version = ProcedureVersion.objects.create(
@@ -681,6 +693,73 @@ def import_lines(
         if writer is not None:
             writer.stop()  # after an error too: the writer ends its batch and closes
     summary.errors.sort(key=lambda error: error["line"])  # batch failures come in later
+    summary.created = resolver.created
+    return summary
+
+
+def can_import(user: Any) -> bool:
+    """The historical import (and its ``create_missing``, which creates agencies and
+    procedures) is a migration tool for superusers only (docs/security.md)."""
+    return bool(
+        user is not None
+        and getattr(user, "is_active", False)
+        and getattr(user, "is_superuser", False)
+    )
+
+
+def records_import(
+    *,
+    actor: Any,
+    content: bytes,
+    create_missing: bool = False,
+    via: str,
+    ip: str = "",
+    progress: Callable[[int], None] | None = None,
+) -> Summary:
+    """The historical import as ``actor`` (a superuser): the command and the API call this.
+
+    Refused before anything is read for anyone else. Every import writes one audit entry
+    ``import.records`` (who, the file's SHA-256 and size, the counts, the placeholders created),
+    also when it stops on an error (``aborted``). ``content`` is the file's bytes (UTF-8)."""
+    if not can_import(actor):
+        raise PermissionDenied(_("Only a superuser can import historical records."))
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValidationFailed(_("The file is not UTF-8 text."), field="body") from exc
+    lines = text.splitlines()
+    detail: dict[str, Any] = {
+        "via": via,
+        "sha256": hashlib.sha256(content).hexdigest(),
+        "bytes": len(content),
+        "lines": len(lines),
+        "create_missing": bool(create_missing),
+    }
+    try:
+        summary = import_lines(lines, create_missing=create_missing, progress=progress)
+    except BaseException as exc:
+        audit_log(
+            actor=actor,
+            action="import.records",
+            object_type="records.record",
+            detail={**detail, "aborted": type(exc).__name__},
+            ip=ip,
+        )
+        raise
+    audit_log(
+        actor=actor,
+        action="import.records",
+        object_type="records.record",
+        detail={
+            **detail,
+            "imported": summary.imported,
+            "unchanged": summary.unchanged,
+            "failed": summary.failed,
+            "created_agencies": summary.created["agencies"],
+            "created_procedures": summary.created["procedures"],
+        },
+        ip=ip,
+    )
     return summary
 
 

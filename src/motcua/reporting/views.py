@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from motcua.audit.services import audit_request
 from motcua.core.errors import DomainError, NotFound, PermissionDenied
 from motcua.evaluation import permissions as evaluation_permissions
 from motcua.evaluation import reports as evaluation_reports
@@ -130,7 +131,19 @@ def settlement_export(request: HttpRequest, fmt: str) -> HttpResponse:
         return HttpResponseForbidden(exc.message)
     except DomainError as exc:
         return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(exports.render(report, fmt), content_type=exports.CONTENT_TYPES[fmt])
+    content = exports.render(report, fmt)
+    audit_request(
+        request,
+        action="export.settlement",
+        detail={
+            "format": fmt,
+            "agency": params.get("agency", ""),
+            "from": f"{report.period.date_from:%Y-%m-%d}",
+            "to": f"{report.period.date_to:%Y-%m-%d}",
+            "group_by": report.group_by,
+        },
+    )
+    response = HttpResponse(content, content_type=exports.CONTENT_TYPES[fmt])
     name = f"bieu06_{report.period.date_from:%Y%m%d}_{report.period.date_to:%Y%m%d}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

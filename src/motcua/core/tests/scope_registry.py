@@ -218,7 +218,10 @@ REGISTRY: dict[str, Entry] = {
         api=True,
         query=lambda w: {"from": "2025-01-01", "to": "2025-12-31"},
     ),
-    "api:import-records": Entry(allowed=SYSADMINS, denied="403", api=True, post_only=True),
+    # The historical import: superusers only (a system administrator is refused, issue 13).
+    "api:import-records": Entry(
+        allowed=frozenset({"superuser"}), denied="403", api=True, post_only=True
+    ),
     # ---- administration --------------------------------------------------------------------------
     "exchange:reconciliation": Entry(allowed=SYSADMINS, denied="403"),
     "exchange:deliveries": Entry(allowed=SYSADMINS, denied="403"),

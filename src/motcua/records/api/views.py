@@ -368,6 +368,13 @@ class RecordOnlineView(APIView):
             )
             if existing is None:
                 raise
+            # The answer carries the applicant's data without a new move: logged as a view.
+            audit_request(
+                request,
+                action="personal_data.viewed",
+                obj=existing,
+                detail={"via": "api_online_replay", "full": s.sees_contact(request.user, existing)},
+            )
             return Response(record_detail(request, existing), status=200)
         return Response(record_detail(request, record), status=201)
 

@@ -10,14 +10,15 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.parsers import BaseParser
-from rest_framework.permissions import IsAdminUser, IsAuthenticated
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from motcua.audit.context import client_ip
 from motcua.core.api import ErrorSerializer
 from motcua.core.errors import ValidationFailed
-from motcua.reporting.legacy_import import import_lines
+from motcua.reporting.legacy_import import can_import, records_import
 from motcua.reporting.settlement import (
     GROUP_BY,
     group_by_parse,
@@ -110,15 +111,26 @@ class ImportSummarySerializer(serializers.Serializer):
     errors = serializers.ListField(child=serializers.DictField())  # type: ignore[assignment]
 
 
+class IsImporter(BasePermission):
+    """Superusers only: a staff account (a system administrator) is refused (403)."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return can_import(request.user)
+
+
 class RecordImportView(APIView):
     """Historical import (superusers: it is a migration tool). Body: JSON Lines."""
 
-    permission_classes = [IsAdminUser]
+    permission_classes = [IsAuthenticated, IsImporter]
     parser_classes = [JsonLinesParser, PlainJsonLinesParser, TextJsonLinesParser]
 
     @extend_schema(
         tags=["imports"],
         summary="Import historical records (JSON Lines, one record per line)",
+        description=(
+            "Superusers only (a staff account without superuser status gets 403). Every import "
+            "is written to the audit log (who, the body's SHA-256, the counts)."
+        ),
         parameters=[OpenApiParameter("create_missing", OpenApiTypes.BOOL)],
         request={"application/x-ndjson": OpenApiTypes.STR},
         responses={
@@ -132,5 +144,11 @@ class RecordImportView(APIView):
         if not body.strip():
             raise ValidationFailed(_("Send the records as JSON Lines in the body."), field="body")
         create = request.query_params.get("create_missing") in ("1", "true", "yes")
-        summary = import_lines(body.splitlines(), create_missing=create)
+        summary = records_import(
+            actor=request.user,
+            content=body.encode("utf-8"),
+            create_missing=create,
+            via="api",
+            ip=client_ip(request),
+        )
         return Response(summary.as_json())

@@ -1,15 +1,18 @@
 """Historical import: line-by-line validation, idempotence, placeholders, the API and the
 command, and the round trip import → report with known totals."""
 
+import hashlib
 import json
 import threading
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from rest_framework.test import APIClient
 
+from motcua.audit.models import AuditEntry
 from motcua.catalogue.models import Procedure
+from motcua.core.models import User
 from motcua.organisations.models import Agency
 from motcua.records.models import Record, RecordEvent
 from motcua.reporting.legacy_import import import_lines
@@ -153,7 +156,7 @@ def test_create_missing_makes_flagged_placeholders(world):
 def test_command_prints_the_summary(world, tmp_path, capsys):
     path = tmp_path / "records.jsonl"
     path.write_text("\n".join([*APRIL, BAD[0]]) + "\n", encoding="utf-8")
-    call_command("import-records", str(path))
+    call_command("import-records", str(path), "--user", "admin")
     summary = json.loads(capsys.readouterr().out)
     assert (summary["imported"], summary["unchanged"], summary["failed"]) == (7, 0, 1)
     assert summary["errors"][0]["line"] == 8
@@ -178,6 +181,106 @@ def test_api_imports_json_lines(world):
         ).status_code
         == 403
     )
+
+
+# ---- superusers only, and audited (issue 13, item 2) ------------------------------------------
+def _sysadmin():  # type: ignore[no-untyped-def]
+    """A system administrator: staff, every permission of the admin, but not a superuser."""
+    from django.contrib.auth.models import Permission
+
+    user = User.objects.create_user(username="sysadmin", password="x-sysadmin", is_staff=True)
+    user.user_permissions.set(Permission.objects.all())
+    return user
+
+
+UNKNOWN_CODES = line(
+    "P9",
+    procedure_code="9.999998",
+    agency_code="000.00.89.H99",
+    due_at="2025-04-25T17:00:00+07:00",
+)
+
+
+def test_api_refuses_a_system_administrator_with_create_missing(world):
+    client = APIClient()
+    client.force_authenticate(_sysadmin())
+    body = "\n".join([*APRIL[:2], UNKNOWN_CODES])
+    response = client.post(
+        "/api/v1/imports/records?create_missing=true",
+        data=body,
+        content_type="application/x-ndjson",
+    )
+    assert response.status_code == 403
+    assert not Record.objects.filter(source="import").exists()
+    assert not Agency.objects.filter(code="000.00.89.H99").exists()
+    assert not Procedure.objects.filter(code="9.999998").exists()
+    assert not AuditEntry.objects.filter(action="import.records").exists()
+
+
+def test_api_import_is_audited_with_who_hash_and_counts(world):
+    client = APIClient()
+    client.force_authenticate(world.admin)
+    body = "\n".join([*APRIL[:2], BAD[1], UNKNOWN_CODES])
+    response = client.post(
+        "/api/v1/imports/records?create_missing=1",
+        data=body,
+        content_type="application/x-ndjson",
+        REMOTE_ADDR="10.1.2.3",
+    )
+    assert response.status_code == 200
+    entry = AuditEntry.objects.get(action="import.records")
+    assert (entry.actor_id, entry.actor_label, entry.ip) == (world.admin.pk, "admin", "10.1.2.3")
+    assert entry.detail["sha256"] == hashlib.sha256(body.encode("utf-8")).hexdigest()
+    assert entry.detail["via"] == "api" and entry.detail["create_missing"] is True
+    assert (entry.detail["imported"], entry.detail["failed"], entry.detail["lines"]) == (3, 1, 4)
+    assert entry.detail["created_agencies"] == ["000.00.89.H99"]
+    assert entry.detail["created_procedures"] == ["9.999998"]
+
+
+def test_command_runs_only_as_a_named_superuser_and_is_audited(world, tmp_path, capsys):
+    _sysadmin()
+    path = tmp_path / "records.jsonl"
+    content = ("\n".join([*APRIL[:3], UNKNOWN_CODES]) + "\n").encode("utf-8")
+    path.write_bytes(content)
+    for username in ("sysadmin", "nobody", "reception"):
+        with pytest.raises(CommandError) as refused:
+            call_command("import-records", str(path), "--create-missing", "--user", username)
+        assert refused.value.returncode == 2
+    with pytest.raises(CommandError):  # no --user at all: argparse refuses
+        call_command("import-records", str(path))
+    assert not Record.objects.filter(source="import").exists()
+    assert not Agency.objects.filter(code="000.00.89.H99").exists()
+    assert not AuditEntry.objects.filter(action="import.records").exists()
+    world.admin.is_active = False
+    world.admin.save(update_fields=["is_active"])
+    with pytest.raises(CommandError):
+        call_command("import-records", str(path), "--user", "admin")
+    world.admin.is_active = True
+    world.admin.save(update_fields=["is_active"])
+    call_command("import-records", str(path), "--create-missing", "--user", "admin")
+    assert json.loads(capsys.readouterr().out)["imported"] == 4
+    entry = AuditEntry.objects.get(action="import.records")
+    assert entry.actor_id == world.admin.pk
+    assert entry.detail["sha256"] == hashlib.sha256(content).hexdigest()
+    assert (entry.detail["via"], entry.detail["bytes"], entry.detail["imported"]) == (
+        "command",
+        len(content),
+        4,
+    )
+
+
+def test_a_failed_import_is_audited_too(world):
+    from motcua.reporting.legacy_import import records_import
+
+    with pytest.raises(UnicodeError):  # any error inside the import: audited, then raised
+        records_import(
+            actor=world.admin,
+            content=b'{"code": "X"}',
+            via="test",
+            progress=lambda number: (_ for _ in ()).throw(UnicodeError("boom")),
+        )
+    entry = AuditEntry.objects.get(action="import.records")
+    assert entry.detail["aborted"] == "UnicodeError"
 
 
 # ---- batches (lines are written a batch at a time: COPY on PostgreSQL, bulk_create elsewhere)

@@ -1,5 +1,6 @@
-"""``motcua import-records FILE.jsonl [--create-missing]``: historical records from a legacy
-system (docs/reports.md). Prints the JSON summary; a progress bar on a terminal."""
+"""``motcua import-records FILE.jsonl --user SUPERUSER [--create-missing]``: historical records
+from a legacy system (docs/reports.md). Runs as the named superuser (anyone else is refused,
+exit 2) and is audited under that name. Prints the JSON summary; a progress bar on a terminal."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ import json
 import sys
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from motcua.reporting.legacy_import import import_lines
+from motcua.core.errors import DomainError
+from motcua.reporting.legacy_import import can_import, records_import
 
 
 class Command(BaseCommand):
@@ -18,6 +21,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="JSON Lines file ('-' for standard input).")
         parser.add_argument(
+            "--user",
+            required=True,
+            help="The superuser the import runs as (written to the audit log).",
+        )
+        parser.add_argument(
             "--create-missing",
             action="store_true",
             help="Create placeholder agencies and procedures (flagged for review) for unknown codes.",
@@ -25,13 +33,19 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = options["file"]
+        actor = get_user_model().objects.filter(username=options["user"]).first()
+        if not can_import(actor):
+            raise CommandError(
+                f"{options['user']!r} is not an active superuser: only superusers import.",
+                returncode=2,
+            )
         try:
-            handle = sys.stdin if path == "-" else open(path, encoding="utf-8")  # noqa: SIM115
+            handle = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115
         except OSError as exc:
             raise CommandError(f"{path}: {exc.strerror}", returncode=2) from exc
         with handle:
-            lines = handle.readlines()
-        total = len(lines)
+            content = handle.read()
+        total = len(content.splitlines())
         tty = sys.stderr.isatty()
 
         def progress(number: int) -> None:
@@ -41,7 +55,16 @@ class Command(BaseCommand):
                     f"\r[{'#' * filled}{'.' * (30 - filled)}] {number}/{total}", ending=""
                 )
 
-        summary = import_lines(lines, create_missing=options["create_missing"], progress=progress)
+        try:
+            summary = records_import(
+                actor=actor,
+                content=content,
+                create_missing=options["create_missing"],
+                via="command",
+                progress=progress,
+            )
+        except DomainError as exc:
+            raise CommandError(exc.message, returncode=2) from exc
         if tty:
             self.stderr.write("")
         self.stdout.write(json.dumps(summary.as_json(), ensure_ascii=False, indent=2))
