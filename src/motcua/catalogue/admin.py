@@ -189,7 +189,16 @@ class FeeInline(VersionRowInline):
 
 class StepInline(VersionRowInline):
     model = ProcessStep
-    fields = ("order", "name", "agency", "unit_code", "role", "budget_hours", "public_status")
+    fields = (
+        "order",
+        "name",
+        "agency",
+        "unit_code",
+        "role",
+        "leaders_may_act",
+        "budget_hours",
+        "public_status",
+    )
     autocomplete_fields = ("agency",)
 
 

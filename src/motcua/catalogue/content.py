@@ -51,6 +51,7 @@ class StepContent:
     budget_hours: Decimal
     public_status: str
     agency: str | None = None  # identifier code; None = the implementing agency handling the record
+    leaders_may_act: bool = False  # the unit's head and the agency's leaders may act on it too
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,7 @@ def version_content(version: ProcedureVersion) -> VersionContent:
                 role=s.role,
                 budget_hours=Decimal(s.budget_hours),
                 public_status=s.public_status,
+                leaders_may_act=s.leaders_may_act,
             )
             for s in sorted(version.steps.all(), key=lambda s: s.order)
         ),

@@ -85,6 +85,7 @@ STEP_SPECS: tuple[Spec, ...] = (
     Spec("role", "text", required=True),
     Spec("budget_hours", "decimal", required=True),
     Spec("public_status", "text", required=True),
+    Spec("leaders_may_act", "bool", default=False),
 )
 CHILD_SPECS: dict[str, tuple[Spec, ...]] = {
     "components": COMPONENT_SPECS,
@@ -412,6 +413,7 @@ def content_to_json(
                 "role": s.role,
                 "budget_hours": _json_number(s.budget_hours),
                 "public_status": s.public_status,
+                "leaders_may_act": s.leaders_may_act,
             }
             for s in content.steps
         ],

@@ -198,6 +198,7 @@ class PlannedStep:
     budget_hours: Decimal
     public_status: str
     is_inter_agency: bool
+    leaders_may_act: bool = False
 
 
 def process_plan(*, version: ProcedureVersion, handling_agency: Agency) -> list[PlannedStep]:
@@ -229,6 +230,7 @@ def process_plan(*, version: ProcedureVersion, handling_agency: Agency) -> list[
                 budget_hours=Decimal(step.budget_hours),
                 public_status=step.public_status,
                 is_inter_agency=inter,
+                leaders_may_act=step.leaders_may_act,
             )
         )
     return plan

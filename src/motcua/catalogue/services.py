@@ -265,6 +265,7 @@ def _write_rows(
             role=s.role,
             budget_hours=s.budget_hours,
             public_status=s.public_status,
+            leaders_may_act=s.leaders_may_act,
         )
         for i, s in enumerate(content.steps, start=1)
     )

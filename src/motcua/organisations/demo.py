@@ -235,6 +235,7 @@ AGENCIES: tuple[AgencySpec, ...] = (
 
 _STP = "000.00.12.H99"
 _STC = "000.00.14.H99"
+_SYT = "000.00.16.H99"
 _SXD = "000.00.20.H99"
 _SNNMT = "000.00.22.H99"
 _CA = "000.00.30.H99"
@@ -304,6 +305,14 @@ USERS: tuple[UserSpec, ...] = (
         _STP,
         Role.SPECIALIST,
         "HCTP",
+    ),
+    _user(
+        "chuyenvien.bttp",
+        "Lưu Thị Ngọc Ánh",
+        "Chuyên viên Phòng Bổ trợ tư pháp",
+        _STP,
+        Role.SPECIALIST,
+        "BTTP",
     ),
     _user(
         "lanhdao.sotp", "Đặng Quốc Khánh", "Phó Giám đốc Sở Tư pháp", _STP, Role.AGENCY_LEADER, "LD"
@@ -394,7 +403,25 @@ USERS: tuple[UserSpec, ...] = (
         Role.AGENCY_LEADER,
         "LD",
     ),
-    # Provincial police: criminal records checks for judicial record certificates.
+    # Sở Y tế: practising licences (received at the Center).
+    _user(
+        "chuyenvien.nvy",
+        "Văn Thị Thu Thủy",
+        "Chuyên viên Phòng Nghiệp vụ Y",
+        _SYT,
+        Role.SPECIALIST,
+        "NVY",
+    ),
+    _user(
+        "lanhdao.soyte",
+        "Chu Đức Mạnh",
+        "Phó Giám đốc Sở Y tế",
+        _SYT,
+        Role.AGENCY_LEADER,
+        "LD",
+    ),
+    # Provincial police: criminal records checks for judicial record certificates, and the
+    # permits of the social order unit (PV06).
     _user(
         "chuyenvien.hsnv",
         "Bùi Văn Thành",
@@ -410,6 +437,14 @@ USERS: tuple[UserSpec, ...] = (
         _CA,
         Role.UNIT_HEAD,
         "HSNV",
+    ),
+    _user(
+        "canbo.pv06",
+        "Nông Văn Sơn",
+        "Cán bộ Phòng Quản lý hành chính về trật tự xã hội",
+        _CA,
+        Role.SPECIALIST,
+        "PV06",
     ),
     _user(
         "lanhdao.congan",

@@ -2,10 +2,11 @@
 with the ``permissions.can_*`` checks, in one place for the officer pages and the API.
 
 The services stay the authority (they check again under a row lock); this module only decides
-which buttons to show, so it must never allow what a service refuses. Where a service checks
-something that ``permissions`` has no ``can_*`` function for (stop, approve, mark the result
-ready, give an opinion), the same rule is written here with ``permissions.has_role`` and a
-comment naming the service.
+which buttons to show, so it must never allow what a service refuses. The step's role
+(``permissions.may_act_on_step``) reaches the page and the API through the same ``can_claim``,
+``can_work_step`` and ``can_mark_ready`` the services call. Where a service checks something
+that ``permissions`` has no ``can_*`` function for (stop, approve, give an opinion), the same
+rule is written here with ``permissions.has_role`` and a comment naming the service.
 """
 
 from __future__ import annotations
@@ -133,15 +134,7 @@ def record_actions(
         and permissions.has_role(
             user, agency_id=step.agency_id, roles=permissions.LEADERS, unit_id=step.unit_id
         ),
-        # services.record_mark_result_ready: the desk, the last step's assignee or a leader of its agency.
-        Action.MARK_RESULT_READY: desk
-        or (
-            step is not None
-            and (
-                _is_user(user, step.assignee_id)
-                or permissions.has_role(user, agency_id=step.agency_id, roles=permissions.LEADERS)
-            )
-        ),
+        Action.MARK_RESULT_READY: permissions.can_mark_ready(user, record),
         Action.RETURN_RESULT: desk,
         Action.WITHDRAW: desk,
         # services.record_extend: only before the current appointment passes.

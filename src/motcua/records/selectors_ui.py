@@ -4,7 +4,7 @@
   row query (a constant number of queries per page, whatever the number of rows);
 - the record page (the record and everything shown with it, loaded once);
 - the desk: agencies where the user receives, online submissions waiting there, desk slips;
-- officers of a unit (to assign or forward to).
+- the officers who may act on a step (to assign or forward to).
 
 Nothing here reads outside the user's scope: queues start from ``steps_my_queue`` /
 ``steps_unit_queue``, records from ``record_list`` / ``record_get``.
@@ -25,6 +25,7 @@ from motcua.core.models import User
 from motcua.organisations.models import Agency, OrgUnit, Role, StaffRole
 from motcua.organisations.selectors import calendar_for
 from motcua.records.models import DeskSlip, Record, RecordEvent, RecordStep
+from motcua.records.permissions import PROCESSORS
 from motcua.records.selectors import record_events, record_list, steps_my_queue, steps_unit_queue
 from motcua.records.workflow import Status
 
@@ -98,6 +99,9 @@ _ROW_RELATED = (
 # descriptions, due-date explanations, password hashes) that a list never shows.
 _ROW_FIELDS = (
     "kind",
+    "state",
+    "role",
+    "leaders_may_act",
     "name",
     "due_at",
     "record_id",
@@ -336,14 +340,19 @@ def desk_slip_get(*, user: Any, pk: int) -> DeskSlip:
 
 
 # ---- officers -----------------------------------------------------------------------------------
-def officers_of_unit(*, unit: OrgUnit) -> QuerySet[User]:
-    """Active users with a role in ``unit`` or an agency-wide role in its agency."""
+def officers_for_step(*, unit: OrgUnit, role: str, leaders_may_act: bool = False) -> QuerySet[User]:
+    """Active users who may act on a step of ``role`` in ``unit``: the query form of
+    ``permissions.may_act_on`` (the service checks the chosen one with that function)."""
+    here = Q(staff_roles__unit=unit) | Q(
+        staff_roles__agency_id=unit.agency_id, staff_roles__unit__isnull=True
+    )
+    condition = here & Q(staff_roles__role__in=[role] if role else list(PROCESSORS))
+    if role and leaders_may_act:
+        condition |= here & Q(staff_roles__role=Role.UNIT_HEAD)
+        condition |= Q(staff_roles__agency_id=unit.agency_id, staff_roles__role=Role.AGENCY_LEADER)
     return (
         User.objects.filter(is_active=True)
-        .filter(
-            Q(staff_roles__unit=unit)
-            | Q(staff_roles__agency_id=unit.agency_id, staff_roles__unit__isnull=True)
-        )
+        .filter(condition)
         .distinct()
         .order_by("full_name", "username")
     )

@@ -47,6 +47,7 @@ class StepSerializer(serializers.ModelSerializer[ProcessStep]):
             "agency",
             "unit",
             "role",
+            "leaders_may_act",
             "budget_hours",
             "public_status",
             "is_inter_agency",

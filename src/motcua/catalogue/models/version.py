@@ -329,7 +329,22 @@ class ProcessStep(VersionRow):
         max_length=50,
         help_text=_("Code of the unit inside the executing agency, e.g. MC."),
     )
-    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    role = models.CharField(
+        _("role"),
+        max_length=30,
+        choices=Role.choices,
+        help_text=_(
+            "Only holders of this role in the step's unit can claim, forward or complete it."
+        ),
+    )
+    leaders_may_act = models.BooleanField(
+        _("leaders may act"),
+        default=False,
+        help_text=_(
+            "Also let the head of the step's unit and the leaders of its agency claim, forward "
+            "or complete this step."
+        ),
+    )
     budget_hours = models.DecimalField(
         _("time budget (working hours)"),
         max_digits=7,

@@ -66,6 +66,7 @@ def test_xlsx_has_one_sheet_per_table_keyed_by_procedure_code(orgs, admin):
         "role",
         "budget_hours",
         "public_status",
+        "leaders_may_act",
     ]
     judicial = [
         [c.value for c in row] for row in steps.iter_rows(min_row=2) if row[0].value == "2.000488"

@@ -30,7 +30,11 @@ class RecordStep(models.Model):
     unit = models.ForeignKey(
         "organisations.OrgUnit", on_delete=models.PROTECT, related_name="record_steps"
     )
+    # Copied from the process template when the step starts (permissions.may_act_on_step): only
+    # holders of ``role`` (and, with ``leaders_may_act``, the unit's head and the agency's
+    # leaders) claim, forward or complete the step. Empty on opinion requests.
     role = models.CharField(_("role"), max_length=30, blank=True)
+    leaders_may_act = models.BooleanField(_("leaders may act"), default=False)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

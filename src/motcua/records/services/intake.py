@@ -342,6 +342,7 @@ def build_step(record: Record, *, template: PlannedStep, at: datetime, assignee:
         agency=template.agency,
         unit=template.unit,
         role=template.role,
+        leaders_may_act=template.leaders_may_act,
         assignee=assignee,
         state=RecordStep.State.ACTIVE,
         started_at=at,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from motcua.core.errors import Conflict, PermissionDenied, ValidationFailed
 from motcua.core.models import User
 from motcua.documents.selectors import result_signed
-from motcua.organisations.models import OrgUnit, StaffRole
+from motcua.organisations.models import OrgUnit, Role
 from motcua.organisations.selectors import calendar_for
 from motcua.records import deadlines, permissions
 from motcua.records.models import Extension, Record, RecordStep, SupplementRound
@@ -72,18 +72,20 @@ def _emit(record: Record, **kwargs: Any) -> None:
     add_event(record, **kwargs)
 
 
-def _assignee_in_unit(user: Any, unit: OrgUnit) -> None:
+def _assignee_may_act(user: Any, *, unit: OrgUnit, role: str, leaders_may_act: bool) -> None:
+    """A step is only given to somebody who may act on it (``permissions.may_act_on``)."""
     if user is None:
         return
-    ok = (
-        StaffRole.objects.filter(user=user, agency_id=unit.agency_id)
-        .filter(unit__isnull=True)
-        .exists()
-        or StaffRole.objects.filter(user=user, unit=unit).exists()
-    )
-    if not ok:
+    if not permissions.may_act_on(
+        user,
+        agency_id=unit.agency_id,
+        unit_id=unit.pk,
+        role=role,
+        leaders_may_act=leaders_may_act,
+    ):
         raise ValidationFailed(
-            _("The chosen officer does not work in %(unit)s.") % {"unit": unit.name},
+            _("The chosen officer does not hold the role of this step (%(role)s) in %(unit)s.")
+            % {"role": Role(role).label if role in Role.values else role, "unit": unit.name},
             field="assignee",
         )
 
@@ -118,7 +120,9 @@ def step_assign(
     expect_unchanged(record, expected_status=None, expected_step_id=expected_step_id)
     step = _current(record)
     permissions.ensure_can_assign(actor, step)
-    _assignee_in_unit(assignee, step.unit)
+    _assignee_may_act(
+        assignee, unit=step.unit, role=step.role, leaders_may_act=step.leaders_may_act
+    )
     previous = record.status
     record.status = ensure_action(Action.ASSIGN, record.status)
     step.assignee = assignee
@@ -159,7 +163,9 @@ def step_forward(
         raise Conflict(_("This is the last step: approve the record instead."), code="last_step")
     nxt = templates[0]
     if nxt.unit is not None:
-        _assignee_in_unit(assignee, nxt.unit)
+        _assignee_may_act(
+            assignee, unit=nxt.unit, role=nxt.role, leaders_may_act=nxt.leaders_may_act
+        )
     previous = record.status
     record.status = ensure_action(Action.FORWARD, record.status)
     at = now()

@@ -6,6 +6,8 @@ import pytest
 from django.db import connection, connections
 
 from motcua.core.errors import Conflict
+from motcua.core.models import User
+from motcua.organisations.models import Role, StaffRole
 from motcua.records import services
 from motcua.records.models import Record, RecordEvent
 from motcua.records.tests.factories import build_world, receive, travel
@@ -54,7 +56,12 @@ def test_two_officers_claiming_at_once_one_wins():
     world = build_world()
     with travel("2025-04-21 08:00"):
         record = receive(world)
-        officers = [world.specialist, world.specialist2, world.unit_head]
+        # Three holders of the step's role (the unit head may not claim a specialist's step).
+        third = User.objects.create_user(username="specialist3", password="x-specialist3")
+        StaffRole.objects.create(
+            user=third, agency=world.justice, unit=world.lltp, role=Role.SPECIALIST
+        )
+        officers = [world.specialist, world.specialist2, third]
         results, errors = run_in_threads(
             3, lambda i: services.step_claim(actor=officers[i], record=record)
         )
@@ -70,7 +77,8 @@ def test_two_forwards_of_the_same_step_one_wins():
         record = receive(world)
         services.step_claim(actor=world.specialist, record=record)
         step_id = Record.objects.get(pk=record.pk).current_step_id
-        actors = [world.specialist, world.unit_head]
+        # The assignee in two browser tabs (only they may forward the specialist's step).
+        actors = [world.specialist, world.specialist]
         results, errors = run_in_threads(
             2,
             lambda i: services.step_forward(

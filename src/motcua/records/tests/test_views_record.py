@@ -79,14 +79,8 @@ def test_only_allowed_actions_are_shown(world):
         record = receive(world)
         url = reverse("records:detail", args=[record.code])
         assert _actions(client_for(world.specialist).get(url)) == {"claim"}
-        assert _actions(client_for(world.unit_head).get(url)) == {
-            "claim",
-            "assign",
-            "forward",
-            "request_supplement",
-            "stop",
-            "extend",
-        }
+        # The step's role is specialist: its unit's head assigns it, and does not work it.
+        assert _actions(client_for(world.unit_head).get(url)) == {"assign", "stop", "extend"}
         assert _actions(client_for(world.reception).get(url)) == {"withdraw", "extend"}
         services.step_claim(actor=world.specialist, record=record)
         mine = _actions(client_for(world.specialist).get(url))
@@ -195,11 +189,11 @@ def test_stale_expected_step_is_a_conflict_and_changes_nothing(world):
     with travel("2025-04-21 08:00"):
         record = receive(world)
         old_step = record.current_step_id
-        services.step_claim(actor=world.unit_head, record=record)
-        services.step_forward(actor=world.unit_head, record=record)
+        services.step_claim(actor=world.specialist, record=record)
+        services.step_forward(actor=world.specialist, record=record)
         services.step_claim(actor=world.police_officer, record=record)
         services.step_forward(actor=world.police_officer, record=record)
-        # The record is back in LLTP (step 4); the head still has the page of step 2 open.
+        # The record is back in LLTP at the head's step 4; the head's page still shows step 2.
         before = _events(record)
         response = client_for(world.unit_head).post(
             reverse("records:claim", args=[record.code]),

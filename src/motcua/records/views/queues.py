@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from motcua.records import deadlines
+from motcua.records import deadlines, permissions
 from motcua.records.filters import RecordFilterSet
 from motcua.records.models import Record, RecordStep
 from motcua.records.selectors import record_list
@@ -83,9 +83,10 @@ class QueueRow:
     supplemented: bool
     extended: bool
     paused: bool
+    claimable: bool = False  # the user may claim the step (it has their role): the claim button
 
 
-def queue_row(step: RecordStep, *, now: datetime, until: datetime) -> QueueRow:
+def queue_row(step: RecordStep, *, now: datetime, until: datetime, user: Any = None) -> QueueRow:
     record = step.record
     overdue = deadlines.is_overdue(due_at=record.due_at, at=now, paused_at=record.paused_at)
     paused = record.paused_at is not None
@@ -103,6 +104,10 @@ def queue_row(step: RecordStep, *, now: datetime, until: datetime) -> QueueRow:
         supplemented=record.supplement_count > 0 and record.status != Status.SUPPLEMENT_REQUESTED,
         extended=record.extension_count > 0,
         paused=paused,
+        claimable=user is not None
+        and step.kind == RecordStep.Kind.MAIN
+        and step.pk == record.current_step_id
+        and permissions.can_claim(user, step),
     )
 
 
@@ -150,7 +155,10 @@ def queue_view(request: HtmxHttpRequest, queue: str) -> HttpResponse:
         queue_rows(filtered, queue=queue), PAGE_SIZE, count=count, capped=capped
     )
     page = paginator.get_page(page_number(request))
-    rows = [queue_row(step, now=now, until=until) for step in page.object_list]
+    rows = [
+        queue_row(step, now=now, until=until, user=user if queue == QUEUE_UNIT else None)
+        for step in page.object_list
+    ]
     context = {
         "queue": queue,
         "queue_label": QUEUE_LABELS[queue],

@@ -37,7 +37,7 @@ from motcua.records.models import Record, RecordStep
 from motcua.records.permissions_ui import RecordActions, record_actions
 from motcua.records.selectors_ui import (
     RecordPage,
-    officers_of_unit,
+    officers_for_step,
     opinion_units,
     record_by_ref,
     record_page_for,
@@ -102,11 +102,22 @@ class ActionContext:
         if action in (Action.CLAIM, Action.APPROVE, Action.REQUEST_SUPPLEMENT):
             return {"initial": step_initial}
         if action == Action.ASSIGN:
-            officers = officers_of_unit(unit=self.step.unit) if self.step else User.objects.none()
+            step = self.step
+            officers = (
+                officers_for_step(
+                    unit=step.unit, role=step.role, leaders_may_act=step.leaders_may_act
+                )
+                if step is not None
+                else User.objects.none()
+            )
             return {"initial": step_initial, "officers": officers}
         if action == Action.FORWARD:
             nxt = self.next_step
-            officers = officers_of_unit(unit=nxt.unit) if nxt and nxt.unit else User.objects.none()
+            officers = (
+                officers_for_step(unit=nxt.unit, role=nxt.role, leaders_may_act=nxt.leaders_may_act)
+                if nxt and nxt.unit
+                else User.objects.none()
+            )
             return {"initial": step_initial, "officers": officers}
         if action == Action.SEND_BACK:
             return {"initial": step_initial, "targets": self.send_back_targets()}
