@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from rest_framework import serializers
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from motcua.core import json_input
 from motcua.core.errors import DomainError
 
 
@@ -38,3 +42,16 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             "error": {"code": "invalid", "message": "Invalid input.", "fields": data},
         }
     return response
+
+
+class StrictJSONParser(JSONParser):
+    """DRF's JSON parser, refusing what ``json_input.loads`` refuses (deep nesting, lone
+    surrogates, NaN) with a 400 ``parse_error`` instead of a 500 further on."""
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
+        try:
+            raw = stream.read() if stream is not None else b""
+            return json_input.loads(raw.decode(encoding))
+        except ValueError as exc:  # JSONRefused, and UnicodeDecodeError (not UTF-8)
+            raise ParseError(f"JSON parse error - {exc}") from None

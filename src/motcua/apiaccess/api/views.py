@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,7 +22,7 @@ from rest_framework.views import APIView
 from motcua.apiaccess import services
 from motcua.apiaccess.api.serializers import InboundRecordAnswerSerializer, InboundRecordSerializer
 from motcua.apiaccess.authentication import ClientAuth, ClientTokenAuthentication
-from motcua.core.api import ErrorSerializer, exception_handler
+from motcua.core.api import ErrorSerializer, StrictJSONParser, exception_handler
 from motcua.core.errors import DomainError, ValidationFailed
 from motcua.records.api.views import flatten_errors, invalid, renamed
 from motcua.records.models import Record
@@ -115,7 +114,7 @@ ERRORS = {
 class InboundRecordView(APIView):
     authentication_classes = [ClientTokenAuthentication]  # machines only, no session
     permission_classes = [IsApiClient]
-    parser_classes = [JSONParser]
+    parser_classes = [StrictJSONParser]
 
     @extend_schema(
         operation_id="inbound_records_create",
