@@ -41,9 +41,11 @@ def pdf_of_size(size: int) -> bytes:
         stream = b"<< /Length %010d >>\nstream\n" % padding + b"0" * padding + b"\nendstream"
         return pdf(CATALOG, PAGES, stream)
 
-    base = len(build(0))
-    data = build(size - base)
-    assert len(data) == size
+    padding = size - len(build(0))
+    data = build(padding)
+    while len(data) != size:  # the startxref offset has more digits in a bigger file
+        padding -= len(data) - size
+        data = build(padding)
     return data
 
 
