@@ -111,7 +111,7 @@ QUERY_DEFAULTS = {
 def test_the_schema_lists_the_write_endpoints():
     """The enumeration is not empty by accident: intake, actions, inbound, online, verify..."""
     ids = {op["id"] for op in OPERATIONS}
-    assert {"records_create", "records_online_create", "inbound_records_create"} <= ids
+    assert {"records_receive", "records_submit_online", "inbound_records_create"} <= ids
     assert {"documents_verify", "imports_records_create"} <= ids
     assert len(JSON_OPERATIONS) >= 20
     with_dates = {op["id"]: op["datetimes"] for op in DATETIME_OPERATIONS}
@@ -260,6 +260,20 @@ def hostile_json(draw) -> str:
 def test_property_hostile_json_is_a_400_on_every_write_endpoint(callers, body):
     for op in JSON_OPERATIONS:
         _expected_refusal(op, callers.send(op, body), code="parse_error")
+
+
+def test_a_body_above_the_limit_is_a_json_413_on_every_write_endpoint(callers, settings):
+    """Django refused JSON bodies above DATA_UPLOAD_MAX_MEMORY_SIZE with an HTML 400; the API's
+    parser answers a 413 ``too_large`` in the error format (the inbound endpoint's own limit is
+    MOTCUA_INBOUND_MAX_MB)."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    settings.MOTCUA_INBOUND_MAX_MB = 1000 / (1024 * 1024)
+    body = json.dumps({"reason": "x" * 2000})
+    for op in JSON_OPERATIONS:
+        response = callers.send(op, body)
+        error = _error(response)
+        if "{result_id}" not in op["path"]:
+            assert (response.status_code, error["code"]) == (413, "too_large"), (op["id"], error)
 
 
 # ---- malformed date-times in bodies ----------------------------------------------------------------
