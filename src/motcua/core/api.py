@@ -73,10 +73,8 @@ class StrictJSONParser(BaseParser):
 
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
         context = parser_context or {}
-        view = context.get("view")
-        limit = view.body_limit() if hasattr(view, "body_limit") else None
-        if limit is None:
-            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        body_limit = getattr(context.get("view"), "body_limit", None)
+        limit = body_limit() if body_limit is not None else settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         raw = b"" if stream is None else stream.read() if limit is None else stream.read(limit + 1)
         if limit is not None and len(raw) > limit:
             raise too_large(limit)
