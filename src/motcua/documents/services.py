@@ -20,7 +20,7 @@ from pyhanko.sign.timestamps import TimeStamper
 
 from motcua.audit.services import audit_in_context
 from motcua.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from motcua.documents import permissions, result_pdf, signing, storage, texts
+from motcua.documents import permissions, result_pdf, scans, signing, storage, texts
 from motcua.documents.models import (
     CredentialKind,
     DigitisedDocument,
@@ -32,8 +32,6 @@ from motcua.documents.models import (
 
 PREPARABLE = ("in_progress", "approved")
 ID_NUMBER = re.compile(r"^[0-9A-Za-z-]{6,20}$")
-JPEG_MAGIC = b"\xff\xd8\xff"
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 MAX_SCAN_BYTES = 20 * 1024 * 1024
 
 
@@ -289,15 +287,10 @@ def result_sign(
 
 # ---- digitised documents ---------------------------------------------------------------------
 def _scan_to_pdf(data: bytes) -> bytes:
-    """A scanned image (JPEG/PNG) on an A4 page, so that it can carry a PAdES signature."""
+    """A scanned image (JPEG/PNG, decoded by ``scans.read_scan``) on an A4 page, so that it can
+    carry a PAdES signature."""
     from fpdf import FPDF
-    from PIL import Image, UnidentifiedImageError
 
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.verify()
-    except (UnidentifiedImageError, OSError) as exc:
-        raise ValidationFailed(_("The scan is not a readable image."), field="file") from exc
     pdf = FPDF(unit="mm", format="A4")
     pdf.add_page()
     pdf.image(io.BytesIO(data), x=10, y=25, w=190, keep_aspect_ratio=True, h=260)
@@ -309,17 +302,17 @@ def _check_scan(data: bytes) -> tuple[bytes, str]:
         raise ValidationFailed(_("Attach the scanned file."), field="file")
     if len(data) > MAX_SCAN_BYTES:
         raise ValidationFailed(_("The scan is too large (20 MB at most)."), field="file")
-    if data[:1024].find(b"%PDF-") != -1:
-        from pyhanko.pdf_utils.reader import PdfFileReader
-
-        try:
-            PdfFileReader(io.BytesIO(data), strict=False).root  # noqa: B018
-        except Exception as exc:
-            raise ValidationFailed(_("The PDF file is damaged."), field="file") from exc
+    try:
+        kind = scans.read_scan(data)
+    except scans.ScanRefused as exc:
+        message = {
+            "pdf": _("The PDF file is damaged."),
+            "image": _("The scan is not a readable image."),
+        }.get(exc.problem, _("Scans must be PDF, JPEG or PNG files."))
+        raise ValidationFailed(message, field="file") from exc
+    if kind == "pdf":
         return data, "application/pdf"
-    if data.startswith(JPEG_MAGIC) or data.startswith(PNG_MAGIC):
-        return _scan_to_pdf(data), "application/pdf"
-    raise ValidationFailed(_("Scans must be PDF, JPEG or PNG files."), field="file")
+    return _scan_to_pdf(data), "application/pdf"
 
 
 def _copy_mark_png(agency_name: str, at: datetime) -> bytes:

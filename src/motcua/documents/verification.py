@@ -16,7 +16,6 @@ from asn1crypto import x509 as asn1_x509
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
-from pyhanko.pdf_utils.misc import PdfReadError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.validation import validate_pdf_signature
@@ -216,7 +215,9 @@ def verify_pdf(data: bytes, *, expected_code: str = "") -> VerificationReport:
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         embedded = list(reader.embedded_signatures)
-    except (PdfReadError, ValueError, KeyError, TypeError, IndexError) as exc:
+    except Exception as exc:  # a hostile file breaks the parser in many ways
+        # PdfReadError, ValueError, KeyError... and from crafted files AttributeError,
+        # AssertionError, RecursionError (ten thousand nested arrays): all mean "unreadable".
         logger.info("documents.verify.unreadable", exc_info=exc)
         return report_of(Verdict.DAMAGED, _("The PDF file is damaged or unreadable."))
     report = report_of(Verdict.VALID, "")

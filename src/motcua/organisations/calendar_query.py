@@ -81,8 +81,11 @@ def parse_instant(text: str) -> datetime:
             _("“%(value)s” has no time zone offset: write it as in 2025-01-02T08:00:00+07:00.")
             % {"value": text}
         )
-    local = instant.astimezone(TZ)
-    if not MIN_YEAR <= local.year <= MAX_YEAR:
+    try:
+        local = instant.astimezone(TZ)
+    except OverflowError:  # 9999-12-31T23:59-23:59, 0001-01-01T00:00+14:00
+        local = None
+    if local is None or not MIN_YEAR <= local.year <= MAX_YEAR:
         raise ValueError(
             _("The calculator answers for instants from %(min)s to %(max)s.")
             % {"min": MIN_YEAR, "max": MAX_YEAR}

@@ -9,7 +9,7 @@ number of queries does not depend on the number of rows.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import django_filters
 from django.conf import settings
@@ -51,8 +51,17 @@ def overdue_q(now: datetime) -> Q:
     )
 
 
-def _local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=timezone.get_default_timezone())
+def _local_midnight(day: date, *, days_after: int = 0) -> datetime | None:
+    """Local midnight ``days_after`` days after ``day``; None at the ends of the calendar
+    (0001-01-01 and 9999-12-31), whose midnights have no UTC instant: no bound there."""
+    try:
+        midnight = datetime.combine(
+            day + timedelta(days=days_after), time.min, tzinfo=timezone.get_default_timezone()
+        )
+        midnight.astimezone(UTC)
+    except OverflowError:
+        return None
+    return midnight
 
 
 class RecordFilterSet(django_filters.FilterSet):
@@ -129,12 +138,14 @@ class RecordFilterSet(django_filters.FilterSet):
     def filter_received_from(
         self, queryset: QuerySet[Record], name: str, value: date
     ) -> QuerySet[Record]:
-        return queryset.filter(received_at__gte=_local_midnight(value))
+        bound = _local_midnight(value)
+        return queryset if bound is None else queryset.filter(received_at__gte=bound)
 
     def filter_received_to(
         self, queryset: QuerySet[Record], name: str, value: date
     ) -> QuerySet[Record]:
-        return queryset.filter(received_at__lt=_local_midnight(value + timedelta(days=1)))
+        bound = _local_midnight(value, days_after=1)
+        return queryset if bound is None else queryset.filter(received_at__lt=bound)
 
     def filter_overdue(
         self, queryset: QuerySet[Record], name: str, value: bool

@@ -22,33 +22,19 @@ from django.utils.translation import gettext_lazy as _
 from motcua.catalogue.models import ComponentForm, DocumentComponent, Procedure, ProcedureVersion
 from motcua.core.errors import DomainError
 from motcua.core.models import User
+from motcua.documents import scans
 from motcua.organisations.models import Agency, OrgUnit
 from motcua.records.models import Channel, DeskSlip, RecordComponent, ReturnMethod
 from motcua.records.models.record import ApplicantKind
 
 # ---- uploads ------------------------------------------------------------------------------------
-# Scans are recognised by their first bytes, never by their name or the browser's content type.
-SCAN_SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF-", "pdf"),
-    (b"\xff\xd8\xff", "jpg"),
-    (b"\x89PNG\r\n\x1a\n", "png"),
-)
-
-
-def sniff_scan_type(upload: UploadedFile) -> str | None:
-    """``pdf``, ``jpg`` or ``png`` from the file's content; None for anything else."""
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    for signature, kind in SCAN_SIGNATURES:
-        if head.startswith(signature):
-            return kind
-    return None
+# Scans are recognised by their content, never by their name or the browser's content type, and
+# parsed as the documents app parses its scans (documents.scans): a PDF must open, an image decode.
 
 
 def validate_scan(upload: UploadedFile) -> None:
-    """Refuse empty files, files over ``MOTCUA_UPLOAD_MAX_MB`` and anything that is not a PDF,
-    JPEG or PNG by content; rename an accepted file to a safe name with the right extension."""
+    """Refuse empty files, files over ``MOTCUA_UPLOAD_MAX_MB`` and anything that is not a
+    readable PDF, JPEG or PNG; rename an accepted file to a safe name with the right extension."""
     limit_mb = settings.MOTCUA_UPLOAD_MAX_MB
     name = os.path.basename(upload.name or "")
     if not upload.size:
@@ -61,16 +47,27 @@ def validate_scan(upload: UploadedFile) -> None:
             code="too_large",
             params={"name": name, "size": upload.size / (1024 * 1024), "max": limit_mb},
         )
-    kind = sniff_scan_type(upload)
-    if kind is None:
-        raise ValidationError(
-            _(
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    try:
+        kind = scans.read_scan(data)
+    except scans.ScanRefused as exc:
+        if exc.problem == "pdf":
+            message = _(
+                "The file “%(name)s” is a damaged PDF: it cannot be read. Scan the document again."
+            )
+        elif exc.problem == "image":
+            message = _(
+                "The file “%(name)s” is a damaged image: it cannot be decoded. Scan the document "
+                "again."
+            )
+        else:
+            message = _(
                 "The file “%(name)s” is not a PDF, JPEG or PNG document (its content was checked, "
                 "not its name). Scan the document again as PDF, JPEG or PNG."
-            ),
-            code="file_type",
-            params={"name": name},
-        )
+            )
+        raise ValidationError(message, code=f"file_{exc.problem}", params={"name": name}) from None
     stem = slugify(os.path.splitext(name)[0])[:60] or "scan"
     upload.name = f"{stem}.{kind}"
 

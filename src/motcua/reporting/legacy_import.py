@@ -28,7 +28,7 @@ import secrets
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -41,6 +41,7 @@ from django.utils.translation import gettext as _
 
 from motcua.audit.services import audit_log
 from motcua.catalogue.models import Field, Procedure, ProcedureVersion
+from motcua.core import json_input
 from motcua.core.errors import PermissionDenied, ValidationFailed
 from motcua.organisations.calendar import CountingMode, DurationUnit, WorkingCalendar
 from motcua.organisations.models import AdministrativeUnit, Agency
@@ -144,6 +145,13 @@ def _instant(value: Any, name: str) -> datetime:
         ) from exc
     if instant.tzinfo is None:
         raise LineError(_("%(name)s: the time zone is missing (e.g. +07:00).") % {"name": name})
+    try:
+        instant.astimezone(UTC)
+    except OverflowError:  # 9999-12-31T23:59:59-23:59: no such instant in UTC
+        raise LineError(
+            _("%(name)s: “%(value)s” is not an ISO 8601 date and time.")
+            % {"name": name, "value": value}
+        ) from None
     return instant
 
 
@@ -777,9 +785,9 @@ def _prepared_lines(
         if not text.strip():
             continue
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            summary.fail(number, _("Not valid JSON: %(e)s") % {"e": exc.msg})
+            data = json_input.loads(text)  # no deep nesting, no lone surrogates
+        except json_input.JSONRefused as exc:
+            summary.fail(number, _("Not valid JSON: %(e)s") % {"e": exc})
             continue
         try:
             prepared = prepare(data, line=number, resolver=resolver)

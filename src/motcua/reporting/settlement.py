@@ -84,6 +84,9 @@ COLUMN_LABELS = {
 
 GROUP_BY = ("agency", "field", "procedure")
 MAX_DAYS = 366 * 10
+# Days a report may name: their midnights and the next day's exist as instants (9999-12-31 +
+# one day, or 0001-01-01 00:00+07:00 in UTC, do not).
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -114,11 +117,18 @@ def _parse_day(text: str | None, name: str) -> date:
             _("Give the %(name)s date (YYYY-MM-DD).") % {"name": name}, field=name
         )
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError as exc:
         raise ValidationFailed(
             _("“%(value)s” is not a date: write it as YYYY-MM-DD.") % {"value": text}, field=name
         ) from exc
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValidationFailed(
+            _("Give a day from %(first)s to %(last)s.")
+            % {"first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()},
+            field=name,
+        )
+    return day
 
 
 def period_parse(date_from: str | None, date_to: str | None) -> Period:

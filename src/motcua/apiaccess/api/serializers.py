@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from motcua.documents import scans
 from motcua.records.api.serializers import (
     AgencyCodeField,
     AwareDateTimeField,
@@ -23,7 +24,6 @@ from motcua.records.api.serializers import (
     RecordComponentInputSerializer,
     components_data,
 )
-from motcua.records.forms import SCAN_SIGNATURES
 from motcua.records.services import ApplicantData
 from motcua.records.services.intake import version_in_force
 
@@ -43,10 +43,12 @@ class InboundFileSerializer(serializers.Serializer):
         limit_mb = settings.MOTCUA_UPLOAD_MAX_MB
         limit = limit_mb * 1024 * 1024
         text = attrs["content"]
+        too_large = serializers.ValidationError(  # the view answers 413 (docs/api-clients.md)
+            {"content": [_("The file is larger than %(max)s MB.") % {"max": limit_mb}]},
+            code="too_large",
+        )
         if len(text) > math.ceil(limit / 3) * 4:
-            raise serializers.ValidationError(
-                {"content": [_("The file is larger than %(max)s MB.") % {"max": limit_mb}]}
-            )
+            raise too_large
         try:
             data = base64.b64decode(text, validate=True)
         except (binascii.Error, ValueError):
@@ -56,10 +58,8 @@ class InboundFileSerializer(serializers.Serializer):
         if not data:
             raise serializers.ValidationError({"content": [_("The file is empty.")]})
         if len(data) > limit:
-            raise serializers.ValidationError(
-                {"content": [_("The file is larger than %(max)s MB.") % {"max": limit_mb}]}
-            )
-        kind = next((kind for sig, kind in SCAN_SIGNATURES if data.startswith(sig)), None)
+            raise too_large
+        kind = scans.sniff(data)
         expected = CONTENT_TYPES[attrs["content_type"]]
         if kind != expected:
             raise serializers.ValidationError(

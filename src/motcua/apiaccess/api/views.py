@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions
-from rest_framework.parsers import JSONParser
+from rest_framework.exceptions import ErrorDetail
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,7 +24,7 @@ from rest_framework.views import APIView
 from motcua.apiaccess import services
 from motcua.apiaccess.api.serializers import InboundRecordAnswerSerializer, InboundRecordSerializer
 from motcua.apiaccess.authentication import ClientAuth, ClientTokenAuthentication
-from motcua.core.api import ErrorSerializer, exception_handler
+from motcua.core.api import MB, ErrorSerializer, StrictJSONParser, exception_handler, too_large
 from motcua.core.errors import DomainError, ValidationFailed
 from motcua.records.api.views import flatten_errors, invalid, renamed
 from motcua.records.models import Record
@@ -38,11 +39,6 @@ class IsApiClient(BasePermission):
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         return isinstance(request.auth, ClientAuth)
-
-
-class RequestTooLarge(exceptions.APIException):
-    status_code = 413
-    default_code = "too_large"
 
 
 def request_hash(data: Any) -> str:
@@ -101,6 +97,30 @@ def _documents_field(exc: DomainError) -> DomainError:
     return exc
 
 
+def _codes(detail: Any) -> Iterator[tuple[str, str]]:
+    """(code, message) of every error in DRF's nested error detail."""
+    if isinstance(detail, Mapping):
+        for value in detail.values():
+            yield from _codes(value)
+    elif isinstance(detail, list):
+        for value in detail:
+            yield from _codes(value)
+    elif isinstance(detail, ErrorDetail):
+        yield detail.code or "", str(detail)
+
+
+def _refusal(detail: Any) -> DomainError:
+    """400 ``invalid`` with every field's messages; 413 ``too_large`` (the same fields) when a
+    file is above ``MOTCUA_UPLOAD_MAX_MB``."""
+    error = invalid(flatten_errors(detail))
+    too_large_file = next((text for code, text in _codes(detail) if code == "too_large"), None)
+    if too_large_file is not None:
+        error.status_code = 413
+        error.code = "too_large"
+        error.message = too_large_file
+    return error
+
+
 ERRORS = {
     400: ErrorSerializer,
     401: ErrorSerializer,
@@ -115,7 +135,11 @@ ERRORS = {
 class InboundRecordView(APIView):
     authentication_classes = [ClientTokenAuthentication]  # machines only, no session
     permission_classes = [IsApiClient]
-    parser_classes = [JSONParser]
+    parser_classes = [StrictJSONParser]
+
+    def body_limit(self) -> int:
+        """Requests up to ``MOTCUA_INBOUND_MAX_MB`` (files travel in the JSON, base64)."""
+        return int(settings.MOTCUA_INBOUND_MAX_MB * MB)
 
     @extend_schema(
         operation_id="inbound_records_create",
@@ -193,16 +217,13 @@ class InboundRecordView(APIView):
     )
     def post(self, request: Request) -> Response:
         auth: ClientAuth = request.auth  # type: ignore[assignment]  # IsApiClient
-        limit = settings.MOTCUA_INBOUND_MAX_MB * 1024 * 1024
+        limit = self.body_limit()
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        if length > limit:
-            raise RequestTooLarge(
-                _("The request is larger than %(max)s MB.")
-                % {"max": settings.MOTCUA_INBOUND_MAX_MB}
-            )
+        if length > limit:  # before reading anything (the parser checks what it reads too)
+            raise too_large(limit)
         key = request.headers.get(KEY_HEADER)
         if key is not None and not (
             0 < len(key) <= 200 and key.isascii() and key.isprintable() and key.strip() == key
@@ -215,7 +236,7 @@ class InboundRecordView(APIView):
         def produce() -> services.Answer:
             serializer = InboundRecordSerializer(data=request.data)
             if not serializer.is_valid():
-                return error_answer(invalid(flatten_errors(serializer.errors)))
+                return error_answer(_refusal(serializer.errors))
             data: dict[str, Any] = serializer.validated_data  # type: ignore[assignment]
             try:
                 return services.inbound_record_submit(

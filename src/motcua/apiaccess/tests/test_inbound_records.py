@@ -159,7 +159,8 @@ def test_files_over_the_limit_are_refused(world, portal, settings):
     body = inbound_body()
     body["documents"][0]["file"]["content"] = b64(PDF + b"0" * (1024 * 1024))
     response = post(portal, body)
-    assert response.status_code == 400
+    assert response.status_code == 413  # issue 13, item 14: a JSON 413 above the limit
+    assert response.json()["error"]["code"] == "too_large"
     assert "1 MB" in response.json()["error"]["fields"]["documents.0.file.content"][0]
     assert Record.objects.count() == 0
 

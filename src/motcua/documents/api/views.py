@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from motcua.core.api import ErrorSerializer
+from motcua.core.errors import ValidationFailed
 from motcua.documents import selectors, services
 from motcua.documents.api.serializers import (
     GenerateSerializer,
@@ -23,7 +24,7 @@ from motcua.documents.api.serializers import (
     VerificationReportSerializer,
     VerifyRequestSerializer,
 )
-from motcua.documents.verification import verify_pdf
+from motcua.documents.verification import Verdict, verify_pdf
 
 ERRORS = {
     400: OpenApiResponse(ErrorSerializer, description="Invalid input"),
@@ -43,7 +44,16 @@ class VerifyView(APIView):
     @extend_schema(
         operation_id="documents_verify",
         request={"multipart/form-data": VerifyRequestSerializer},
-        responses={200: VerificationReportSerializer, 400: ERRORS[400]},
+        responses={
+            200: VerificationReportSerializer,
+            400: OpenApiResponse(
+                ErrorSerializer,
+                description=(
+                    "Invalid input: no file, too large, not a PDF (`not_pdf`) or a PDF that "
+                    "cannot be read (`damaged`), with `fields.file`."
+                ),
+            ),
+        },
     )
     def post(self, request: Request) -> Response:
         serializer = VerifyRequestSerializer(data=request.data)
@@ -52,6 +62,9 @@ class VerifyView(APIView):
             serializer.validated_data["file"].read(),
             expected_code=serializer.validated_data.get("result_code", ""),
         )
+        if report.verdict in (Verdict.NOT_PDF, Verdict.DAMAGED):
+            # Not a report about signatures: the file itself is unusable input.
+            raise ValidationFailed(report.message, field="file", code=report.verdict)
         return Response(report.as_dict())
 
 

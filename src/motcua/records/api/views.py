@@ -20,14 +20,13 @@ from drf_spectacular.utils import (
 )
 from rest_framework import generics, serializers
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from motcua.audit.services import audit_request
-from motcua.core.api import ErrorSerializer
+from motcua.core.api import ErrorSerializer, StrictJSONParser
 from motcua.core.errors import Conflict, NotFound, ValidationFailed
 from motcua.records import services
 from motcua.records.api import serializers as s
@@ -218,7 +217,7 @@ class RecordListView(generics.ListAPIView):
     serializer_class = s.RecordListSerializer
     filterset_class = RecordFilterSet
     pagination_class = RecordPagination
-    parser_classes = [JSONParser]
+    parser_classes = [StrictJSONParser]
 
     def get_queryset(self) -> QuerySet[Record]:
         return _scoped(self.request.user)
@@ -314,7 +313,7 @@ class IsStaffAccount(BasePermission):
 
 class RecordOnlineView(APIView):
     permission_classes = [IsStaffAccount]
-    parser_classes = [JSONParser]
+    parser_classes = [StrictJSONParser]
 
     @extend_schema(
         operation_id="records_submit_online",
@@ -412,7 +411,7 @@ class RecordActionView(APIView):
 
     action: ClassVar[str]
     input_serializer: ClassVar[type[serializers.Serializer]]
-    parser_classes = [JSONParser]
+    parser_classes = [StrictJSONParser]
 
     def post(self, request: Request, code: str) -> Response:
         record = record_for(request.user, code)

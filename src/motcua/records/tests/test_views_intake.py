@@ -12,12 +12,13 @@ from django.test.utils import override_settings
 from django.urls import reverse
 
 from motcua.catalogue.selectors import version_current
+from motcua.documents.tests.scan_files import minimal_pdf, png
 from motcua.records.models import DeskSlip, Record, RecordComponent, RecordEvent
 from motcua.records.tests.factories import travel
 from motcua.records.tests.factories_ui import client_for, htmx_headers
 
-PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PDF = minimal_pdf()  # scans are parsed: real files (documents/tests/scan_files.py)
+PNG = png()
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64
 
 
