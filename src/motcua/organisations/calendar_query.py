@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from motcua.core.errors import ValidationFailed
@@ -40,6 +41,42 @@ from motcua.organisations.models import Agency
 # instant may lie up to ten years after the start (calendar.MAX_DURATION_DAYS).
 MIN_YEAR = 1980
 MAX_YEAR = 2089
+
+# What the parameters must look like, for the OpenAPI schema (clients and the fuzzer then send
+# values the calculator reads). The checks themselves are the serializer's validate_* methods.
+# An instant from MIN_YEAR to MAX_YEAR with an offset (a day past the month's end, or an instant
+# whose local year falls outside the range, is still answered with a 400).
+INSTANT_PATTERN = (
+    r"^(198[0-9]|199[0-9]|20[0-8][0-9])-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+    r"T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?"
+    r"(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$"
+)
+CUTOFF_PATTERN = r"^([01]?[0-9]|2[0-3]):[0-5][0-9]$"
+AGENCY_CODE_PATTERN = r"^[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.[A-Z][0-9]{2}$"
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "format": "date-time",
+        "pattern": INSTANT_PATTERN,
+        "example": "2025-01-02T08:00:00+07:00",
+    }
+)
+class InstantParameter(serializers.CharField):
+    """An ISO 8601 instant with an offset, read by :func:`parse_instant`."""
+
+
+@extend_schema_field({"type": "string", "pattern": CUTOFF_PATTERN, "example": "15:00"})
+class CutoffParameter(serializers.CharField):
+    """``HH:MM``, read by :func:`calendar.parse_time` (``allow_blank`` adds the empty value)."""
+
+
+@extend_schema_field(
+    {"type": "string", "pattern": AGENCY_CODE_PATTERN, "maxLength": 20, "example": "000.00.12.H29"}
+)
+class AgencyCodeParameter(serializers.CharField):
+    """An agency identifier code (``Agency.code``, ``agency_code_validator``)."""
 
 
 class QueryInvalid(ValidationFailed):
@@ -102,7 +139,7 @@ def _agency(code: str) -> Agency:
 class DueQuerySerializer(serializers.Serializer):
     """Query parameters of ``GET /api/v1/calendar/due`` (and options of ``motcua calendar due``)."""
 
-    start = serializers.CharField(
+    start = InstantParameter(
         help_text=gettext_lazy(
             "When the record was received: ISO 8601 with an offset, e.g. 2025-01-02T08:00:00+07:00."
         )
@@ -127,14 +164,14 @@ class DueQuerySerializer(serializers.Serializer):
             "the default) or days (the day of receipt is not counted). Only for working_days."
         ),
     )
-    cutoff = serializers.CharField(
+    cutoff = CutoffParameter(
         required=False,
         allow_blank=True,
         help_text=gettext_lazy(
             "Same-day cut-off HH:MM, e.g. 15:00: a later receipt counts from the next working day."
         ),
     )
-    agency = serializers.CharField(
+    agency = AgencyCodeParameter(
         required=False,
         allow_blank=True,
         help_text=gettext_lazy(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -29,11 +29,7 @@ class PublicLookupView(APIView):
             "supplement items and fees due. An unknown code, a wrong secret and wrong digits all "
             "answer the same 404. Attempts are limited per client IP and per code (429)."
         ),
-        parameters=[
-            OpenApiParameter("code", str, required=True),
-            OpenApiParameter("k", str, required=False),
-            OpenApiParameter("digits", str, required=False),
-        ],
+        parameters=[LookupQuerySerializer],
         responses={
             200: PublicRecordSerializer,
             400: ErrorSerializer,
