@@ -35,6 +35,7 @@ from motcua.organisations.calendar import (
     weekday_name,
 )
 from motcua.organisations.models import Agency
+from motcua.organisations.models.agency import AGENCY_CODE_PATTERN
 
 # Years the calculator answers for. The `holidays` package knows Vietnamese holidays from 1901
 # to 2100; Asia/Ho_Chi_Minh has been UTC+07:00 without daylight saving since 1975; and a due
@@ -52,7 +53,6 @@ INSTANT_PATTERN = (
     r"(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$"
 )
 CUTOFF_PATTERN = r"^([01]?[0-9]|2[0-3]):[0-5][0-9]$"
-AGENCY_CODE_PATTERN = r"^[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.[A-Z][0-9]{2}$"
 
 
 @extend_schema_field(
@@ -73,10 +73,17 @@ class CutoffParameter(serializers.CharField):
 
 
 @extend_schema_field(
-    {"type": "string", "pattern": AGENCY_CODE_PATTERN, "maxLength": 20, "example": "000.00.12.H29"}
+    {"type": "string", "pattern": AGENCY_CODE_PATTERN, "maxLength": 20, "example": "000.00.12.H99"}
 )
 class AgencyCodeParameter(serializers.CharField):
     """An agency identifier code (``Agency.code``, ``agency_code_validator``)."""
+
+
+# A decimal as the query string carries it: below 10^8 with at most 4 decimals (max_digits=12,
+# decimal_places=4; a number with more digits is refused, not rounded).
+@extend_schema_field({"type": "string", "pattern": r"^[0-9]{1,8}(\.[0-9]{1,4})?$", "example": "3"})
+class DurationParameter(serializers.DecimalField):
+    """The legal duration, read as a Decimal."""
 
 
 class QueryInvalid(ValidationFailed):
@@ -144,7 +151,7 @@ class DueQuerySerializer(serializers.Serializer):
             "When the record was received: ISO 8601 with an offset, e.g. 2025-01-02T08:00:00+07:00."
         )
     )
-    duration = serializers.DecimalField(
+    duration = DurationParameter(
         max_digits=12,
         decimal_places=4,
         min_value=Decimal(0),

@@ -261,7 +261,7 @@ class RecordListView(generics.ListAPIView):
             OpenApiExample(
                 "Desk intake",
                 value={
-                    "agency": "000.00.12.H29",
+                    "agency": "000.00.12.H99",
                     "procedure": "2.000488",
                     "channel": "direct",
                     "applicant": {

@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from motcua.core.api import ErrorSerializer
 from motcua.core.errors import ValidationFailed
-from motcua.organisations.calendar_query import AGENCY_CODE_PATTERN
+from motcua.organisations.models.agency import AGENCY_CODE_PATTERN
 from motcua.reporting.legacy_import import import_lines
 from motcua.reporting.settlement import (
     GROUP_BY,
