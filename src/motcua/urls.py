@@ -49,6 +49,9 @@ urlpatterns = [
     path("", include("motcua.core.urls")),
 ]
 
+handler400 = "motcua.core.views.bad_request"
+handler404 = "motcua.core.views.page_not_found"
+
 if settings.DEBUG:  # pragma: no cover
     from django.conf.urls.static import static
 

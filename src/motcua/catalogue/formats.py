@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from motcua.catalogue.content import ComponentContent, FeeContent, StepContent, VersionContent
 from motcua.catalogue.services import LocatedError, ProcedureEntry
 from motcua.catalogue.validation import PathPart
+from motcua.core.lookups import parse_int
 from motcua.organisations.calendar import parse_time
 
 FORMAT_NAME = "motcua-catalogue"
@@ -159,8 +160,8 @@ def _convert(kind: str, raw: Any, *, lenient: bool) -> Any:
             return raw
         if isinstance(raw, Decimal | float) and raw == int(raw):
             return int(raw)
-        if lenient and isinstance(raw, str) and raw.strip().lstrip("-").isdigit():
-            return int(raw.strip())
+        if lenient and isinstance(raw, str) and (number := parse_int(raw.strip())) is not None:
+            return number
         raise Unreadable(_("Expected a whole number."))
     if kind == "bool":
         if isinstance(raw, bool):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from motcua.catalogue.models import Procedure, ProcedureVersion, ProcessStep, VersionStatus
 from motcua.core.errors import ValidationFailed
+from motcua.core.lookups import is_code
 from motcua.organisations.models import Agency, OrgUnit
 
 IN_FORCE_ATTR = "versions_in_force"
@@ -171,7 +172,8 @@ def versions_for_export(*, user: Any) -> list[ProcedureVersion]:
 
 
 def procedure_get(*, user: Any, code: str) -> Procedure | None:
-    if "\x00" in code:  # no code holds a NUL; PostgreSQL refuses it in a query (a 500)
+    # No code holds a control character (PostgreSQL refuses a NUL in a query: a 500).
+    if not is_code(code, Procedure._meta.get_field("code").max_length or 0):
         return None
     return Procedure.objects.select_related("field").filter(code=code).first()
 

@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Vietnamese unless the user picked another language; Accept-Language is ignored.
     "motcua.core.middleware.ChosenLanguageMiddleware",
+    # A control character in the path (/tra-cuu/%00): 404 before any view or query.
+    "motcua.core.middleware.ControlCharacterPathMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

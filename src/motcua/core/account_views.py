@@ -5,6 +5,7 @@ URLs under ``/account/`` (namespace ``account``). Policy and resets: docs/securi
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -58,7 +59,7 @@ class CodeForm(forms.Form):
 
     def clean_code(self) -> str:
         code = str(self.cleaned_data["code"]).replace(" ", "")
-        if not code.isdigit():
+        if not re.fullmatch(r"[0-9]+", code):
             raise forms.ValidationError(_("The code has digits only."))
         return code
 

@@ -9,10 +9,11 @@ printed documents). So the language comes only from the choice made with the lan
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -51,3 +52,21 @@ class SecurityHeadersMiddleware:
         if policy:
             response.headers.setdefault("Permissions-Policy", policy)
         return response
+
+
+# C0 and C1 control characters and DEL. No URL of ours holds one; PostgreSQL refuses a NUL in a
+# query, so a code looked up from such a path was a 500.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+class ControlCharacterPathMiddleware:
+    """A path with a control character (``/tra-cuu/%00``) matches no page: 404 before any view
+    (under /api/ the API's JSON 404, see ``core.views.page_not_found``)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if _CONTROL.search(request.path_info):
+            raise Http404("control character in the path")
+        return self.get_response(request)

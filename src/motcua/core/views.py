@@ -7,7 +7,9 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views import defaults
 from django.views.decorators.http import require_GET
+from rest_framework import exceptions
 
 from motcua.core.hooks import HOME_ALERTS, hook_collect
 from motcua.core.nav import nav_for, request_staff_roles
@@ -73,3 +75,27 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+API_PREFIX = "/api/"
+
+
+def _api_error(code: str, message: str, status: int) -> JsonResponse:
+    """The API's error body (``motcua.core.api.exception_handler``) for answers Django gives
+    before any API view runs."""
+    return JsonResponse({"error": {"code": code, "message": message}}, status=status)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """``handler404``: under /api/ a URL no route matches (e.g. ``records/²/result``, where an
+    id must be ASCII digits) answers the API's JSON 404, elsewhere Django's page."""
+    if request.path.startswith(API_PREFIX):
+        return _api_error("not_found", str(exceptions.NotFound.default_detail), 404)
+    return defaults.page_not_found(request, exception)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """``handler400``: the same for a request Django refuses itself (SuspiciousOperation)."""
+    if request.path.startswith(API_PREFIX):
+        return _api_error("invalid", str(exceptions.ParseError.default_detail), 400)
+    return defaults.bad_request(request, exception)

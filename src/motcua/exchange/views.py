@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from motcua.core.errors import DomainError
+from motcua.core.lookups import parse_id
 from motcua.exchange import permissions, selectors, services
 from motcua.exchange.models import DeliveryState, Subscriber
 
@@ -54,7 +55,7 @@ def deliveries(request: HttpRequest) -> HttpResponse:
     if not permissions.can_monitor(request.user):
         return HttpResponseForbidden(_("Only system administrators may manage event deliveries."))
     subscriber_raw = request.GET.get("subscriber", "")
-    subscriber_id = int(subscriber_raw) if subscriber_raw.isdigit() else None
+    subscriber_id = parse_id(subscriber_raw)
     day_raw = request.GET.get("day", "")
     day = _day(day_raw, timezone.localdate()) if day_raw else None
     state = request.GET.get("state", "")
@@ -77,9 +78,9 @@ def deliveries(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def resend(request: HttpRequest) -> HttpResponse:
-    ids = [value for value in request.POST.getlist("delivery") if value.isdigit()]
+    ids = [pk for pk in map(parse_id, request.POST.getlist("delivery")) if pk is not None]
     try:
-        count = services.delivery_resend(actor=request.user, delivery_ids=[int(i) for i in ids])
+        count = services.delivery_resend(actor=request.user, delivery_ids=ids)
     except DomainError as exc:
         if not permissions.can_monitor(request.user):
             return HttpResponseForbidden(exc.message)

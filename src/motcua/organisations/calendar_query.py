@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from motcua.core.errors import ValidationFailed
@@ -34,12 +35,55 @@ from motcua.organisations.calendar import (
     weekday_name,
 )
 from motcua.organisations.models import Agency
+from motcua.organisations.models.agency import AGENCY_CODE_PATTERN
 
 # Years the calculator answers for. The `holidays` package knows Vietnamese holidays from 1901
 # to 2100; Asia/Ho_Chi_Minh has been UTC+07:00 without daylight saving since 1975; and a due
 # instant may lie up to ten years after the start (calendar.MAX_DURATION_DAYS).
 MIN_YEAR = 1980
 MAX_YEAR = 2089
+
+# What the parameters must look like, for the OpenAPI schema (clients and the fuzzer then send
+# values the calculator reads). The checks themselves are the serializer's validate_* methods.
+# An instant from MIN_YEAR to MAX_YEAR with an offset (a day past the month's end, or an instant
+# whose local year falls outside the range, is still answered with a 400).
+INSTANT_PATTERN = (
+    r"^(198[0-9]|199[0-9]|20[0-8][0-9])-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+    r"T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?"
+    r"(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$"
+)
+CUTOFF_PATTERN = r"^([01]?[0-9]|2[0-3]):[0-5][0-9]$"
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "format": "date-time",
+        "pattern": INSTANT_PATTERN,
+        "example": "2025-01-02T08:00:00+07:00",
+    }
+)
+class InstantParameter(serializers.CharField):
+    """An ISO 8601 instant with an offset, read by :func:`parse_instant`."""
+
+
+@extend_schema_field({"type": "string", "pattern": CUTOFF_PATTERN, "example": "15:00"})
+class CutoffParameter(serializers.CharField):
+    """``HH:MM``, read by :func:`calendar.parse_time` (``allow_blank`` adds the empty value)."""
+
+
+@extend_schema_field(
+    {"type": "string", "pattern": AGENCY_CODE_PATTERN, "maxLength": 20, "example": "000.00.12.H99"}
+)
+class AgencyCodeParameter(serializers.CharField):
+    """An agency identifier code (``Agency.code``, ``agency_code_validator``)."""
+
+
+# A decimal as the query string carries it: below 10^8 with at most 4 decimals (max_digits=12,
+# decimal_places=4; a number with more digits is refused, not rounded).
+@extend_schema_field({"type": "string", "pattern": r"^[0-9]{1,8}(\.[0-9]{1,4})?$", "example": "3"})
+class DurationParameter(serializers.DecimalField):
+    """The legal duration, read as a Decimal."""
 
 
 class QueryInvalid(ValidationFailed):
@@ -105,12 +149,12 @@ def _agency(code: str) -> Agency:
 class DueQuerySerializer(serializers.Serializer):
     """Query parameters of ``GET /api/v1/calendar/due`` (and options of ``motcua calendar due``)."""
 
-    start = serializers.CharField(
+    start = InstantParameter(
         help_text=gettext_lazy(
             "When the record was received: ISO 8601 with an offset, e.g. 2025-01-02T08:00:00+07:00."
         )
     )
-    duration = serializers.DecimalField(
+    duration = DurationParameter(
         max_digits=12,
         decimal_places=4,
         min_value=Decimal(0),
@@ -130,14 +174,14 @@ class DueQuerySerializer(serializers.Serializer):
             "the default) or days (the day of receipt is not counted). Only for working_days."
         ),
     )
-    cutoff = serializers.CharField(
+    cutoff = CutoffParameter(
         required=False,
         allow_blank=True,
         help_text=gettext_lazy(
             "Same-day cut-off HH:MM, e.g. 15:00: a later receipt counts from the next working day."
         ),
     )
-    agency = serializers.CharField(
+    agency = AgencyCodeParameter(
         required=False,
         allow_blank=True,
         help_text=gettext_lazy(

@@ -4,6 +4,8 @@ public satisfaction figures. Anonymous; every attempt that names a record code i
 
 from __future__ import annotations
 
+import re
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -75,7 +77,7 @@ def lookup_form(request: HttpRequest) -> HttpResponse:
     if not verdict.allowed:
         return _rate_limited(request, verdict)
     # Four digits: the end of the phone or ID number; anything longer: the receipt's secret.
-    digits = proof if proof.isdigit() and len(proof) == 4 else ""
+    digits = proof if re.fullmatch(r"[0-9]{4}", proof) else ""
     secret = "" if digits else proof
     record, by_secret = lookup.find(code=code, secret=secret, digits=digits)
     if record is None:

@@ -32,6 +32,13 @@ from motcua.records.services import record_submit_online
 
 ENDPOINT = "inbound-records"
 KEY_HEADER = "Idempotency-Key"
+# What the key check below accepts, for the schema: visible ASCII, spaces only inside.
+KEY_SCHEMA = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": 200,
+    "pattern": r"^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$",
+}
 
 
 class IsApiClient(BasePermission):
@@ -158,7 +165,7 @@ class InboundRecordView(APIView):
         parameters=[
             OpenApiParameter(
                 KEY_HEADER,
-                str,
+                KEY_SCHEMA,
                 OpenApiParameter.HEADER,
                 required=False,
                 description=gettext_lazy(

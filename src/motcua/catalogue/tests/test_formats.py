@@ -64,6 +64,9 @@ def test_convert(kind, raw, lenient, expected):
         ("int", True, False, "Expected a whole number."),
         ("int", 1.5, True, "Expected a whole number."),
         ("int", "7", False, "Expected a whole number."),
+        # "²".isdigit() is true but int("²") raises ValueError (was a crash, not a message).
+        ("int", "²", True, "Expected a whole number."),
+        ("int", "-¹²", True, "Expected a whole number."),
         ("bool", "yes", False, "Expected true or false."),
         ("bool", "maybe", True, "Expected true or false."),
         ("time", "25:00", False, "“25:00” is not a valid time of day."),

@@ -81,6 +81,18 @@ def test_page_drill_down_and_resend(world, deliveries, client, receiver):
     assert not Delivery.objects.exclude(state="delivered").exists()
 
 
+def test_ids_that_are_not_ascii_digits_are_ignored(world, deliveries, client):
+    """ "²".isdigit() is true and int("²") raises ValueError: the list and the resend form
+    gave a 500 for ?subscriber=² or delivery=²."""
+    client.force_login(world.admin)
+    listing = client.get(reverse("exchange:deliveries"), {"subscriber": "²"})
+    assert listing.status_code == 200
+    assert listing.context["subscriber_id"] is None
+    response = client.post(reverse("exchange:resend"), {"delivery": ["²", "１"]})
+    assert response.status_code in (302, 400)
+    assert Delivery.objects.filter(state="dead").count() == 1  # nothing resent
+
+
 def test_resend_refuses_unknown_or_empty_selections(world, deliveries):
     with pytest.raises(ValidationFailed):
         services.delivery_resend(actor=world.admin, delivery_ids=[])

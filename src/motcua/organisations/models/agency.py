@@ -7,6 +7,8 @@ from motcua.core.models import TimeStampedModel
 # National identifier code of an agency (mã định danh, Circular 10/2016/TT-BTTTT), e.g.
 # 000.00.12.H29. Format [M]: three digits, two, two, then a letter (G central, H province) and
 # two digits.
+# The same format for the OpenAPI schema (ASCII digits spelled out).
+AGENCY_CODE_PATTERN = r"^[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.[A-Z][0-9]{2}$"
 agency_code_validator = RegexValidator(
     r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$",
     _("Enter an identifier code such as 000.00.12.H29."),

@@ -10,7 +10,7 @@ class LookupQuerySerializer(serializers.Serializer):
         help_text="The secret from the receipt's QR code.",
     )
     digits = serializers.RegexField(
-        r"^\d{4}$",
+        r"^[0-9]{4}$",
         required=False,
         allow_blank=True,
         help_text="Or: the last 4 digits of the applicant's phone or ID number.",

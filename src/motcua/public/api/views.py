@@ -7,7 +7,7 @@ from dataclasses import asdict
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -37,11 +37,7 @@ class PublicLookupView(APIView):
             "client and code and per code (429). Answers are never cached (`Cache-Control: "
             "no-store`)."
         ),
-        parameters=[
-            OpenApiParameter("code", str, required=True),
-            OpenApiParameter("k", str, required=False),
-            OpenApiParameter("digits", str, required=False),
-        ],
+        parameters=[LookupQuerySerializer],
         responses={
             200: PublicRecordSerializer,
             400: ErrorSerializer,

@@ -17,6 +17,7 @@ from motcua.catalogue.selectors import procedure_get, version_current
 from motcua.core.memo import memo
 from motcua.core.models import User
 from motcua.organisations.models import Agency, OrgUnit
+from motcua.organisations.models.agency import AGENCY_CODE_PATTERN
 from motcua.organisations.selectors import agency_get_by_code
 from motcua.records import deadlines, masking
 from motcua.records.models import Channel, Record, RecordComponent, ReturnMethod
@@ -26,6 +27,16 @@ from motcua.records.workflow import OPEN
 
 
 # ---- fields that map codes to objects -----------------------------------------------------------
+# Their format in the schema (what the lookups can find: organisations' agency_code_validator,
+# catalogue's PROCEDURE_CODE_PATTERN), so that clients and the fuzzer send codes of that form.
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": AGENCY_CODE_PATTERN,
+        "maxLength": 20,
+        "example": "000.00.12.H99",
+    }
+)
 class AgencyCodeField(serializers.CharField):
     """An agency by its identifier code (e.g. ``000.00.12.H29``); unknown or inactive -> 400."""
 
@@ -42,6 +53,9 @@ class AgencyCodeField(serializers.CharField):
         return agency
 
 
+@extend_schema_field(
+    {"type": "string", "pattern": r"^[0-9]\.[0-9]{6}$", "maxLength": 50, "example": "2.000488"}
+)
 class ProcedureCodeField(serializers.CharField):
     """A procedure by its national code (e.g. ``1.001612``); unknown or inactive -> 400."""
 
@@ -110,7 +124,7 @@ class AwareDateTimeField(serializers.DateTimeField):
         if isinstance(value, str):
             try:
                 parsed = parse_datetime(value.strip())
-            except ValueError:  # 2025-02-30, offset +25:00: DRF's parse below says "invalid"
+            except ValueError:  # 2025-02-30, 12:99, offset +25:00: DRF's parse below says "invalid"
                 parsed = None
             if parsed is not None and parsed.tzinfo is None:
                 self.fail("naive")

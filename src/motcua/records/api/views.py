@@ -28,6 +28,7 @@ from rest_framework.views import APIView
 from motcua.audit.services import audit_request
 from motcua.core.api import ErrorSerializer, StrictJSONParser
 from motcua.core.errors import Conflict, NotFound, ValidationFailed
+from motcua.core.lookups import is_code, parse_id
 from motcua.records import services
 from motcua.records.api import serializers as s
 from motcua.records.filters import RecordFilterSet
@@ -119,7 +120,12 @@ def record_for(user: Any, ref: str) -> Record:
     """The record by its code, or by its numeric id (online submissions have no code until the
     desk receives them). Out of scope and unknown are the same 404."""
     qs = _scoped(user)
-    record = qs.filter(pk=int(ref)).first() if ref.isdigit() else qs.filter(code=ref).first()
+    pk = parse_id(ref)
+    record = None
+    if pk is not None:
+        record = qs.filter(pk=pk).first()
+    elif is_code(ref, Record._meta.get_field("code").max_length or 0):
+        record = qs.filter(code=ref).first()
     if record is None:
         raise NotFound(_("Record not found."))
     return record
@@ -254,7 +260,7 @@ class RecordListView(generics.ListAPIView):
             OpenApiExample(
                 "Desk intake",
                 value={
-                    "agency": "000.00.12.H29",
+                    "agency": "000.00.12.H99",
                     "procedure": "2.000488",
                     "channel": "direct",
                     "applicant": {

@@ -306,6 +306,9 @@ def test_refuse_an_online_submission(world):
             "new_due_at",
         ),  # Saturday
         ("extend", {"new_due_at": "tomorrow", "reason": "Chậm"}, "new_due_at"),
+        # Well formed but impossible (found by fuzzing with a token: it was a 500).
+        ("extend", {"new_due_at": "2024-01-01T12:99:00Z", "reason": "Chậm"}, "new_due_at"),
+        ("extend", {"new_due_at": "2025-02-30T10:00:00+07:00", "reason": "Chậm"}, "new_due_at"),
     ],
 )
 def test_invalid_input_is_400_with_the_field_and_changes_nothing(world, action, body, field):

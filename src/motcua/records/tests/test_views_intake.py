@@ -105,6 +105,18 @@ def test_checklist_partial_shows_components_fees_and_appointment(world):
     assert f'name="version" value="{_version(world.pause_procedure).pk}"' in html
 
 
+@pytest.mark.parametrize("procedure", ["²", "١", "9" * 30])
+def test_a_procedure_id_that_is_not_ascii_digits_selects_nothing(world, procedure):
+    """ "²".isdigit() is true and int("²") raises ValueError (the desk page gave a 500)."""
+    response = client_for(world.reception).get(
+        reverse("records:intake_checklist"),
+        {"agency": world.justice.pk, "procedure": procedure},
+        **htmx_headers("checklist"),
+    )
+    assert response.status_code == 200
+    assert "Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp" not in response.content.decode()
+
+
 def test_receiving_a_complete_dossier_redirects_to_the_record_page(world):
     with travel("2025-04-21 08:00"):
         response = client_for(world.reception).post(reverse("records:intake"), _data(world))

@@ -20,6 +20,7 @@ from motcua.audit.services import audit_request
 from motcua.catalogue.models import Procedure, ProcedureVersion
 from motcua.catalogue.selectors import current_from_prefetch, procedures_at_agency
 from motcua.core.errors import DomainError, NotFound
+from motcua.core.lookups import parse_id
 from motcua.organisations.calendar import DurationUnit, fmt_instant, unit_label
 from motcua.organisations.models import Agency
 from motcua.organisations.selectors import calendar_for
@@ -52,9 +53,10 @@ def _desk(request: HtmxHttpRequest) -> tuple[list[Agency], Agency]:
 
 
 def _selected_procedure(procedures: Any, value: str | None) -> Procedure | None:
-    if not value or not str(value).isdigit():
+    pk = parse_id(value)
+    if pk is None:
         return None
-    return next((p for p in procedures if p.pk == int(value)), None)
+    return next((p for p in procedures if p.pk == pk), None)
 
 
 def _handling_choices(agency: Agency, version: ProcedureVersion | None) -> list[Agency]:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import ParseError
 from rest_framework.parsers import BaseParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
@@ -18,6 +19,7 @@ from rest_framework.views import APIView
 from motcua.audit.context import client_ip
 from motcua.core.api import ErrorSerializer
 from motcua.core.errors import ValidationFailed
+from motcua.organisations.models.agency import AGENCY_CODE_PATTERN
 from motcua.reporting.legacy_import import can_import, records_import
 from motcua.reporting.settlement import (
     GROUP_BY,
@@ -68,7 +70,11 @@ class SettlementReportView(APIView):
         parameters=[
             OpenApiParameter("from", OpenApiTypes.DATE, required=True),
             OpenApiParameter("to", OpenApiTypes.DATE, required=True),
-            OpenApiParameter("agency", OpenApiTypes.STR, description="Agency identifier code"),
+            OpenApiParameter(
+                "agency",
+                {"type": "string", "pattern": AGENCY_CODE_PATTERN, "maxLength": 20},
+                description="Agency identifier code",
+            ),
             OpenApiParameter("group_by", OpenApiTypes.STR, enum=list(GROUP_BY)),
         ],
         responses={
@@ -93,7 +99,12 @@ class JsonLinesParser(BaseParser):
     def parse(  # type: ignore[override]
         self, stream: Any, media_type: str | None = None, parser_context: Any = None
     ) -> str:
-        return stream.read().decode("utf-8") if stream is not None else ""
+        if stream is None:
+            return ""
+        try:
+            return stream.read().decode("utf-8")
+        except UnicodeDecodeError as exc:  # a 400, not a 500
+            raise ParseError(_("The body is not UTF-8 text.")) from exc
 
 
 class PlainJsonLinesParser(JsonLinesParser):

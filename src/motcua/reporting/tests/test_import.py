@@ -283,6 +283,18 @@ def test_a_failed_import_is_audited_too(world):
     assert entry.detail["aborted"] == "UnicodeError"
 
 
+def test_api_import_of_a_body_that_is_not_utf8_is_a_400(world):
+    """Found by fuzzing: the JSON Lines parser decoded the body without a guard (a 500)."""
+    client = APIClient()
+    client.force_authenticate(world.admin)
+    response = client.post(
+        "/api/v1/imports/records", data=b"\xa8\xff{}", content_type="application/x-ndjson"
+    )
+    assert response.status_code == 400
+    assert set(response.json()) == {"error"}
+    assert Record.objects.count() == 0
+
+
 # ---- batches (lines are written a batch at a time: COPY on PostgreSQL, bulk_create elsewhere)
 def test_round_trip_is_the_same_in_small_batches(world):
     summary = import_lines(APRIL, batch_size=2)
