@@ -14,7 +14,10 @@ from datetime import UTC, date, datetime, time, timedelta
 import django_filters
 from django.conf import settings
 from django.db.models import F, Q, QuerySet
+from django.forms.utils import pretty_name
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from motcua.records.models import Channel, Record
@@ -22,6 +25,22 @@ from motcua.records.workflow import OPEN, Status
 
 # The beginning of a national procedure code (catalogue.models.procedure.PROCEDURE_CODE_PATTERN).
 PROCEDURE_CODE_PREFIX = re.compile(r"\d(\.\d{0,6})?")
+
+
+def _descending(label: str) -> str:
+    return gettext("%s (descending)") % label  # django-filter's own message
+
+
+def _ordering_labels(names: tuple[str, ...]) -> dict[str, object]:
+    """Lazy labels for both directions of each ordering field. django-filter formats the
+    descending label itself, eagerly, at import: in whatever language was active then (the
+    OpenAPI schema came out half Vietnamese, depending on which test imported the module)."""
+    labels: dict[str, object] = {}
+    for name in names:
+        label = _(pretty_name(name))  # django-filter's own ascending label, kept lazy
+        labels[name] = label
+        labels[f"-{name}"] = lazy(_descending, str)(label)
+    return labels
 
 
 # A whole record code in the default format: agency identifier code (000.00.12.H29), the day
@@ -114,6 +133,7 @@ class RecordFilterSet(django_filters.FilterSet):
     )
     ordering = django_filters.OrderingFilter(
         fields=(("received_at", "received_at"), ("due_at", "due_at"), ("code", "code")),
+        field_labels=_ordering_labels(("received_at", "due_at", "code")),
         label=_("Order by"),
     )
 
