@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from motcua.core.errors import DomainError
 from motcua.evaluation import permissions, reports
+from motcua.records import masking
 from motcua.records.selectors import record_get
 
 
@@ -86,6 +87,7 @@ def evaluation_card(request: HttpRequest) -> HttpResponse:
         record = record_get(user=request.user, code=code)
     except DomainError as error:
         raise Http404(error.message) from error
-    response = HttpResponse(evaluation_card_pdf(record), content_type="application/pdf")
+    full = masking.sees_full_record(request.user, record)
+    response = HttpResponse(evaluation_card_pdf(record, full=full), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="danh-gia-{record.code}.pdf"'
     return response
