@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from motcua.audit.services import audit_request
 from motcua.core.errors import DomainError, NotFound
 from motcua.documents import permissions, selectors, services, storage
 from motcua.documents.forms import GenerateForm, VerifyForm
@@ -63,6 +64,18 @@ def record_documents(request: HttpRequest, pk: int) -> HttpResponse:
     record = _record(request, pk)
     result = selectors.result_current(record)
     agency_id = record.handling_agency_id
+    options = selectors.reusable_for(record=record, user=request.user)
+    # Every view of the reuse panel: what it listed of the applicant's documents.
+    audit_request(
+        request,
+        action="personal_data.viewed",
+        obj=record,
+        detail={
+            "via": "reuse_panel",
+            "digitised": [d.pk for d in options.digitised],
+            "results": [r.code for r in options.results],
+        },
+    )
     return render(
         request,
         "documents/record_documents.html",
@@ -70,7 +83,7 @@ def record_documents(request: HttpRequest, pk: int) -> HttpResponse:
             "record": record,
             "result": result,
             "generate_form": GenerateForm(),
-            "options": selectors.reusable_for(record=record),
+            "options": options,
             "reused": selectors.reuse_list(record=record),
             "can_prepare": permissions.can_prepare_result(request.user, record),
             "can_sign": permissions.can_sign_as_leader(request.user, agency_id),
@@ -142,7 +155,7 @@ def result_file(request: HttpRequest, pk: int, result_pk: int) -> HttpResponse:
 @require_POST
 def record_reuse(request: HttpRequest, pk: int) -> HttpResponse:
     record = _record(request, pk)
-    options = selectors.reusable_for(record=record)
+    options = selectors.reusable_for(record=record, user=request.user)
     digitised: DigitisedDocument | None = None
     result: ResultDocument | None = None
     wanted = request.POST.get("digitised", "")
