@@ -6,44 +6,125 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('evaluation', '0001_initial'),
+        ("evaluation", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EvaluationRevision',
+            name="EvaluationRevision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(help_text='1 for the first version given, 2 for the next...', verbose_name='version')),
-                ('channel', models.CharField(choices=[('qr', 'QR code (receipt or result slip)'), ('kiosk', 'Counter kiosk'), ('online', 'Online')], max_length=10, verbose_name='channel')),
-                ('given_at', models.DateTimeField(verbose_name='given at')),
-                ('replaced_at', models.DateTimeField(verbose_name='replaced at')),
-                ('replaced_by_channel', models.CharField(choices=[('qr', 'QR code (receipt or result slip)'), ('kiosk', 'Counter kiosk'), ('online', 'Online')], max_length=10, verbose_name='replaced through')),
-                ('c1', models.PositiveSmallIntegerField(verbose_name='criterion 1')),
-                ('c2', models.PositiveSmallIntegerField(verbose_name='criterion 2')),
-                ('c3', models.PositiveSmallIntegerField(verbose_name='criterion 3')),
-                ('c4', models.PositiveSmallIntegerField(verbose_name='criterion 4')),
-                ('c5', models.PositiveSmallIntegerField(verbose_name='criterion 5')),
-                ('c6', models.PositiveSmallIntegerField(verbose_name='criterion 6')),
-                ('c7', models.PositiveSmallIntegerField(verbose_name='criterion 7')),
-                ('c8', models.PositiveSmallIntegerField(verbose_name='criterion 8')),
-                ('c9', models.PositiveSmallIntegerField(verbose_name='criterion 9')),
-                ('derived', models.JSONField(blank=True, default=dict, verbose_name='derived criteria')),
-                ('total', models.PositiveSmallIntegerField(verbose_name='total score')),
-                ('band', models.CharField(choices=[('excellent', 'Excellent'), ('good', 'Good'), ('fair', 'Fair'), ('average', 'Average'), ('poor', 'Poor')], max_length=10, verbose_name='band')),
-                ('satisfaction', models.CharField(choices=[('very_satisfied', 'Very satisfied'), ('satisfied', 'Satisfied'), ('dissatisfied', 'Dissatisfied')], max_length=20, verbose_name='satisfaction')),
-                ('comment', models.TextField(blank=True, verbose_name='comment')),
-                ('evaluation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='revisions', to='evaluation.evaluation', verbose_name='evaluation')),
-                ('kiosk_officer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='kiosk opened by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.PositiveSmallIntegerField(
+                        help_text="1 for the first version given, 2 for the next...",
+                        verbose_name="version",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("qr", "QR code (receipt or result slip)"),
+                            ("kiosk", "Counter kiosk"),
+                            ("online", "Online"),
+                        ],
+                        max_length=10,
+                        verbose_name="channel",
+                    ),
+                ),
+                ("given_at", models.DateTimeField(verbose_name="given at")),
+                ("replaced_at", models.DateTimeField(verbose_name="replaced at")),
+                (
+                    "replaced_by_channel",
+                    models.CharField(
+                        choices=[
+                            ("qr", "QR code (receipt or result slip)"),
+                            ("kiosk", "Counter kiosk"),
+                            ("online", "Online"),
+                        ],
+                        max_length=10,
+                        verbose_name="replaced through",
+                    ),
+                ),
+                ("c1", models.PositiveSmallIntegerField(verbose_name="criterion 1")),
+                ("c2", models.PositiveSmallIntegerField(verbose_name="criterion 2")),
+                ("c3", models.PositiveSmallIntegerField(verbose_name="criterion 3")),
+                ("c4", models.PositiveSmallIntegerField(verbose_name="criterion 4")),
+                ("c5", models.PositiveSmallIntegerField(verbose_name="criterion 5")),
+                ("c6", models.PositiveSmallIntegerField(verbose_name="criterion 6")),
+                ("c7", models.PositiveSmallIntegerField(verbose_name="criterion 7")),
+                ("c8", models.PositiveSmallIntegerField(verbose_name="criterion 8")),
+                ("c9", models.PositiveSmallIntegerField(verbose_name="criterion 9")),
+                (
+                    "derived",
+                    models.JSONField(blank=True, default=dict, verbose_name="derived criteria"),
+                ),
+                ("total", models.PositiveSmallIntegerField(verbose_name="total score")),
+                (
+                    "band",
+                    models.CharField(
+                        choices=[
+                            ("excellent", "Excellent"),
+                            ("good", "Good"),
+                            ("fair", "Fair"),
+                            ("average", "Average"),
+                            ("poor", "Poor"),
+                        ],
+                        max_length=10,
+                        verbose_name="band",
+                    ),
+                ),
+                (
+                    "satisfaction",
+                    models.CharField(
+                        choices=[
+                            ("very_satisfied", "Very satisfied"),
+                            ("satisfied", "Satisfied"),
+                            ("dissatisfied", "Dissatisfied"),
+                        ],
+                        max_length=20,
+                        verbose_name="satisfaction",
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="comment")),
+                (
+                    "evaluation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="revisions",
+                        to="evaluation.evaluation",
+                        verbose_name="evaluation",
+                    ),
+                ),
+                (
+                    "kiosk_officer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="kiosk opened by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'earlier version of an evaluation',
-                'verbose_name_plural': 'earlier versions of evaluations',
-                'ordering': ['evaluation', 'number'],
-                'constraints': [models.UniqueConstraint(fields=('evaluation', 'number'), name='evaluation_revision_unique_number')],
+                "verbose_name": "earlier version of an evaluation",
+                "verbose_name_plural": "earlier versions of evaluations",
+                "ordering": ["evaluation", "number"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("evaluation", "number"), name="evaluation_revision_unique_number"
+                    )
+                ],
             },
         ),
     ]
