@@ -150,6 +150,17 @@ def test_the_retention_purge_clears_the_comments_of_earlier_versions(record, set
     assert list(EvaluationRevision.objects.values_list("comment", flat=True)) == [""]
 
 
+def test_the_subject_export_gives_the_applicant_the_earlier_versions(record):
+    from motcua.records.subject_export import subject_export
+
+    evaluate(record, at="2025-05-20 09:00", comment="Lần đầu")
+    evaluate(record, at="2025-05-21 09:00", comment="Lần hai")
+    export = subject_export(id_number=record.applicant_id_number)
+    (given,) = [r["evaluation"] for r in export["records"] if r["code"] == record.code]
+    assert given["comment"] == "Lần hai"
+    assert [(v["version"], v["comment"]) for v in given["earlier_versions"]] == [(1, "Lần đầu")]
+
+
 # ---- nobody evaluates their own work -----------------------------------------------------------
 def test_the_officer_who_received_the_record_cannot_submit_at_the_kiosk(world, record):
     with pytest.raises(PermissionDenied) as error:
