@@ -16,6 +16,7 @@ from django.urls import reverse
 from PIL import Image
 
 from motcua.audit.models import AuditEntry
+from motcua.core.errors import NotFound
 from motcua.documents import services
 from motcua.documents.models import DocumentReuse
 from motcua.documents.selectors import reusable_for
@@ -126,4 +127,20 @@ def test_a_reuse_post_cannot_attach_what_the_panel_does_not_list(client, pki, pa
         reverse("documents:reuse", kwargs={"pk": at_center.pk}), {"result": result.pk}
     )
     assert response.status_code == 404
+    assert not DocumentReuse.objects.filter(record=at_center).exists()
+
+
+def test_the_service_refuses_a_result_of_a_record_the_actor_may_not_open(pki, papers):
+    _scan, result = papers
+    with travel("2025-06-02 08:00"):
+        at_center = records.record_receive(
+            actor=pki.center_reception,
+            agency=pki.center,
+            procedure=pki.pause_procedure,
+            channel="direct",
+            applicant=applicant(id_number=OWNER),
+            components=full_components(pki.pause_procedure),
+        )
+    with pytest.raises(NotFound):
+        services.document_reuse(actor=pki.center_reception, record=at_center, result=result)
     assert not DocumentReuse.objects.filter(record=at_center).exists()
