@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from motcua.audit.services import audit_log
 from motcua.core.errors import Conflict, NotFound, ValidationFailed
 from motcua.evaluation import criteria, permissions, selectors
 from motcua.evaluation.models import Evaluation, EvaluationChannel, EvaluationRevision
@@ -72,7 +71,8 @@ def evaluation_submit(
     - One evaluation per record: a second submission changes it, within
       ``MOTCUA_EVALUATION_EDIT_DAYS`` days of the first. The kiosk cannot change an evaluation
       the applicant gave by the QR code or online. Every change keeps the version it replaces
-      (``EvaluationRevision``) and writes ``evaluation.changed`` to the audit log.
+      (``EvaluationRevision``); the pages that call this write the audit entries
+      (``evaluation.submitted`` / ``evaluation.changed``, in the same transaction).
     """
     if channel not in EvaluationChannel.values:
         raise ValidationFailed(_("Unknown evaluation channel."), field="channel")
@@ -152,24 +152,11 @@ def evaluation_submit(
             % {"until": date_format(timezone.localtime(deadline), "DATETIME_FORMAT")},
             code="evaluation_closed",
         )
-    revision = _keep_revision(existing, replaced_at=now, replaced_by_channel=channel)
+    _keep_revision(existing, replaced_at=now, replaced_by_channel=channel)
     for name, value in values.items():
         setattr(existing, name, value)
     existing.change_count += 1
     existing.save(update_fields=[*values.keys(), "change_count", "updated_at"])
-    audit_log(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        action="evaluation.changed",
-        obj=record,
-        detail={
-            "version": existing.change_count + 1,
-            "channel": channel,
-            "replaced_version": revision.number,
-            "replaced_channel": revision.channel,
-            "total": existing.total,
-            "replaced_total": revision.total,
-        },
-    )
     return existing
 
 
