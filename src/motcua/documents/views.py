@@ -64,18 +64,8 @@ def record_documents(request: HttpRequest, pk: int) -> HttpResponse:
     record = _record(request, pk)
     result = selectors.result_current(record)
     agency_id = record.handling_agency_id
-    options = selectors.reusable_for(record=record, user=request.user)
-    # Every view of the reuse panel: what it listed of the applicant's documents.
-    audit_request(
-        request,
-        action="personal_data.viewed",
-        obj=record,
-        detail={
-            "via": "reuse_panel",
-            "digitised": [d.pk for d in options.digitised],
-            "results": [r.code for r in options.results],
-        },
-    )
+    # The panel lists the person's reusable documents (by their ID number): logged as a view.
+    audit_request(request, action="personal_data.viewed", obj=record, detail={"via": "documents"})
     return render(
         request,
         "documents/record_documents.html",
@@ -83,7 +73,7 @@ def record_documents(request: HttpRequest, pk: int) -> HttpResponse:
             "record": record,
             "result": result,
             "generate_form": GenerateForm(),
-            "options": options,
+            "options": selectors.reusable_for(record=record, user=request.user),
             "reused": selectors.reuse_list(record=record),
             "can_prepare": permissions.can_prepare_result(request.user, record),
             "can_sign": permissions.can_sign_as_leader(request.user, agency_id),

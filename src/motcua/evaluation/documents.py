@@ -21,16 +21,9 @@ PROCEDURE = "Thủ tục"
 RETURNED = "Thời gian trả kết quả"
 QR_CAPTION = "Quét mã QR để đánh giá"
 QR_SIZE = 55.0
-# A card printed by a user who sees the record masked: no QR code (it carries the secret).
-NO_QR = (
-    "Phiếu này được in không kèm mã QR đánh giá. Ông/Bà nhận mã QR đánh giá tại bộ phận tiếp nhận "
-    "và trả kết quả của cơ quan giải quyết hồ sơ."
-)
 
 
-def evaluation_card_pdf(record: Record, *, full: bool = True) -> bytes:
-    """The card; ``full=False`` (``masking.sees_full_record`` false for the user printing it):
-    without the QR code, whose URL carries the record's lookup secret."""
+def evaluation_card_pdf(record: Record) -> bytes:
     if record.code is None or record.received_at is None:
         raise Conflict("Hồ sơ chưa được tiếp nhận: chưa có phiếu đánh giá.", code="not_received")
     pdf = start(TITLE, agency=record.handling_agency, number=None, dated=None)
@@ -41,9 +34,6 @@ def evaluation_card_pdf(record: Record, *, full: bool = True) -> bytes:
     pdf.field(PROCEDURE, clean(record.procedure_version.name))
     if record.returned_at or record.finished_at:
         pdf.field(RETURNED, time_date(record.returned_at or record.finished_at))
-    if not full:
-        pdf.paragraph(NO_QR)
-        return pdf.output_bytes()
     pdf.paragraph(INVITE)
     x = (pdf.w - QR_SIZE) / 2
     top = pdf.get_y() + 2

@@ -85,9 +85,14 @@ def evaluation_card(request: HttpRequest) -> HttpResponse:
     code = (request.GET.get("code", "") or "").strip()[:40]
     try:
         record = record_get(user=request.user, code=code)
+        if not masking.sees_full_record(request.user, record):
+            # Its QR code carries the lookup secret, which a user who sees the record masked
+            # (another agency holding a step) does not get (docs/security.md, printed forms).
+            raise DjangoPermissionDenied(
+                _("The evaluation card is printed by the record's receiving or settling agency.")
+            )
     except DomainError as error:
         raise Http404(error.message) from error
-    full = masking.sees_full_record(request.user, record)
-    response = HttpResponse(evaluation_card_pdf(record, full=full), content_type="application/pdf")
+    response = HttpResponse(evaluation_card_pdf(record), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="danh-gia-{record.code}.pdf"'
     return response

@@ -71,7 +71,7 @@ def test_the_record_desk_sees_the_applicant_papers_and_the_view_is_audited(clien
     entry = AuditEntry.objects.filter(action="personal_data.viewed").latest("id")
     assert entry.actor_id == pki.reception.pk
     assert entry.object_id == second.code
-    assert entry.detail == {"via": "reuse_panel", "digitised": [scan.pk], "results": [result.code]}
+    assert entry.detail == {"via": "documents"}
 
 
 def test_an_officer_who_sees_the_record_masked_is_listed_nothing(client, pki, papers):
@@ -85,10 +85,10 @@ def test_an_officer_who_sees_the_record_masked_is_listed_nothing(client, pki, pa
     page = _panel(client, pki.police_officer, second)
     assert scan.name not in page and result.code not in page
     entry = AuditEntry.objects.filter(action="personal_data.viewed").latest("id")
-    assert (entry.actor_id, entry.detail["digitised"], entry.detail["results"]) == (
+    assert (entry.actor_id, entry.object_id, entry.detail) == (
         pki.police_officer.pk,
-        [],
-        [],
+        second.code,
+        {"via": "documents"},
     )
 
 

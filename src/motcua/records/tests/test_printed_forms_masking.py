@@ -5,7 +5,8 @@ record masked on its page (``masking.sees_full_record`` is false: another agency
 its receipt, control sheet or supplement request with the applicant's phone in clear, and the
 receipt's or the evaluation card's QR code with the record's lookup secret (with it, anybody
 reads the record's public page and gives its evaluation). Now the forms printed by such a user
-carry the phone masked and no secret; the record's own agency still prints them in full."""
+carry the phone masked and no secret, and the evaluation card (nothing but a QR code with the
+secret) is refused; the record's own agency still prints them in full."""
 
 import pytest
 from django.urls import reverse
@@ -80,18 +81,14 @@ def test_the_full_receipt_qr_code_keeps_the_secret(client, world, record):
     assert qr_codes(render(data, scale=3.0)) == [public_lookup_url(record)]
 
 
-def test_the_evaluation_card_is_printed_without_its_qr_code_for_a_masked_view(
-    client, world, record
-):
+def test_the_evaluation_card_is_not_printed_for_a_masked_view(client, world, record):
+    """The card is its QR code, and the QR code is the secret: no masked version, a 403."""
     client.force_login(world.police_officer)
     response = client.get(reverse("evaluation:card"), {"code": record.code})
-    assert response.status_code == 200
-    assert qr_codes(render(response.content, scale=3.0)) == []
-    text = _text(response.content)
-    assert record.code in text
-    assert record.lookup_secret not in text
-    assert "không kèm mã QR" in text
+    assert response.status_code == 403
+    assert record.lookup_secret.encode() not in response.content
     # The record's desk still prints the card with its QR code.
     client.force_login(world.reception)
     response = client.get(reverse("evaluation:card"), {"code": record.code})
+    assert response.status_code == 200
     assert qr_codes(render(response.content, scale=3.0)) == [evaluation_url(record)]
