@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from motcua.catalogue.content import ComponentContent, FeeContent, StepContent, VersionContent
 from motcua.catalogue.services import LocatedError, ProcedureEntry
 from motcua.catalogue.validation import PathPart
+from motcua.core import spreadsheets
 from motcua.core.lookups import parse_int
 from motcua.organisations.calendar import parse_time
 
@@ -724,9 +725,7 @@ def to_xlsx_bytes(items: Iterable[ExportItem]) -> bytes:
             for cell in row:
                 if isinstance(cell.value, str):
                     cell.number_format = "@"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return spreadsheets.xlsx_bytes(workbook)
 
 
 # ---- files --------------------------------------------------------------------------------------

@@ -19,6 +19,20 @@ def _has_role(user: Any, *, agency_id: int, roles: set[str]) -> bool:
     return StaffRole.objects.filter(user=user, agency_id=agency_id, role__in=roles).exists()
 
 
+def can_attach(user: Any, record: Any) -> bool:
+    """Who may attach (and so list) the applicant's reusable documents to ``record``: the
+    officers handling it (``services.document_reuse``'s rule) who see the record in clear."""
+    from motcua.records import masking
+    from motcua.records import permissions as record_permissions
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    handles = record_permissions.can_receive(
+        user, record.agency_id
+    ) or record_permissions.can_mark_ready(user, record)
+    return handles and masking.sees_full_record(user, record)
+
+
 def can_prepare_result(user: Any, record: Any) -> bool:
     from motcua.records import permissions as record_permissions
 

@@ -71,10 +71,17 @@ def digitised_valid_for(owner_id_number: str) -> QuerySet[DigitisedDocument]:
     )
 
 
-def reusable_for(*, record: Any) -> ReuseOptions:
-    """The applicant's valid digitised documents and earlier signed results (same ID number)."""
+def reusable_for(*, record: Any, user: Any) -> ReuseOptions:
+    """What ``user`` may reuse for ``record``'s applicant (same ID number): the applicant's valid
+    digitised documents and the signed results of the applicant's other records that ``user``
+    may see (``records.selectors.record_list``). Nothing for a user who may not attach documents
+    to the record (``permissions.can_attach``) or who sees the record masked: the panel would
+    list another person's papers to somebody who may not even read their ID number."""
+    from motcua.documents.permissions import can_attach
+    from motcua.records.selectors import record_list
+
     owner = (record.applicant_id_number or "").strip()
-    if not owner:
+    if not owner or not can_attach(user, record):
         return ReuseOptions([], [], set(), set())
     attached = list(
         DocumentReuse.objects.filter(record_id=record.pk).values_list("digitised_id", "result_id")
@@ -83,6 +90,7 @@ def reusable_for(*, record: Any) -> ReuseOptions:
         ResultDocument.objects.filter(
             record__applicant_id_number=owner, sealed=True, is_current=True
         )
+        .filter(record_id__in=record_list(user=user).values("pk"))
         .exclude(record_id=record.pk)
         .select_related("record", "agency")
     )

@@ -425,6 +425,7 @@ def document_reuse(
     """Attach a valid digitised document or an earlier signed result of the same applicant to
     ``record`` without re-scanning, and count the reuse."""
     from motcua.records import permissions as record_permissions
+    from motcua.records.selectors import record_list
 
     if (digitised is None) == (result is None):
         raise ValidationFailed(_("Choose one document to attach."), field="document")
@@ -455,6 +456,9 @@ def document_reuse(
         result = ResultDocument.objects.select_related("record").get(pk=result.pk)
         if result.record.applicant_id_number != owner or result.record_id == record.pk:
             raise ValidationFailed(_("This result belongs to somebody else."), field="document")
+        if not record_list(user=actor).filter(pk=result.record_id).exists():
+            # A result of a record the actor may not open (docs/security.md, "The reuse panel").
+            raise NotFound(_("Document not found."))
         if not result.sealed or not result.is_current:
             raise Conflict(_("Only signed results can be reused."), code="not_signed")
         sha = result.sha256

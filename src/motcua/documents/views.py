@@ -73,7 +73,7 @@ def record_documents(request: HttpRequest, pk: int) -> HttpResponse:
             "record": record,
             "result": result,
             "generate_form": GenerateForm(),
-            "options": selectors.reusable_for(record=record),
+            "options": selectors.reusable_for(record=record, user=request.user),
             "reused": selectors.reuse_list(record=record),
             "can_prepare": permissions.can_prepare_result(request.user, record),
             "can_sign": permissions.can_sign_as_leader(request.user, agency_id),
@@ -152,7 +152,7 @@ def result_file(request: HttpRequest, pk: int, result_pk: int) -> HttpResponse:
 @require_POST
 def record_reuse(request: HttpRequest, pk: int) -> HttpResponse:
     record = _record(request, pk)
-    options = selectors.reusable_for(record=record)
+    options = selectors.reusable_for(record=record, user=request.user)
     digitised: DigitisedDocument | None = None
     result: ResultDocument | None = None
     wanted = request.POST.get("digitised", "")

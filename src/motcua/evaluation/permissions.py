@@ -46,6 +46,25 @@ def ensure_can_evaluate_at_kiosk(user: Any, record: Any) -> None:
         )
 
 
+def is_own_work(user: Any, record: Any) -> bool:
+    """Whether ``user`` is one of the officers whose work an evaluation of ``record`` judges."""
+    from motcua.evaluation.selectors import evaluated_officer_ids
+
+    return _signed_in(user) and user.pk in evaluated_officer_ids(record)
+
+
+def ensure_not_own_work(user: Any, record: Any) -> None:
+    """Nobody evaluates their own work: not at the kiosk, not through the QR or online form."""
+    if is_own_work(user, record):
+        raise PermissionDenied(
+            _(
+                "You worked on this record: its evaluation must be given by the applicant, "
+                "at another officer's kiosk or by the QR code."
+            ),
+            code="own_work",
+        )
+
+
 def report_agency_ids(user: Any) -> set[int] | None:
     """The agencies whose evaluations ``user`` may read; None = every agency (superuser)."""
     if not _signed_in(user):

@@ -8,7 +8,6 @@ rows, which carry the agency, unit, officer and procedure copied from the record
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -19,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from motcua.core import spreadsheets
 from motcua.evaluation import permissions, selectors
 from motcua.evaluation.criteria import Band, Satisfaction
 from motcua.evaluation.models import Evaluation
@@ -297,6 +297,4 @@ def xlsx(
             ]
         )
     low_sheet.column_dimensions["G"].width = 60
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return spreadsheets.xlsx_bytes(book)

@@ -82,6 +82,15 @@ def first_desk_step(record: Record) -> RecordStep | None:
     return record.steps.select_related("unit").order_by("started_at", "id").first()
 
 
+def evaluated_officer_ids(record: Record) -> set[int]:
+    """The officers whose work an evaluation of ``record`` judges: the one who received it and
+    everyone who held or finished one of its steps (one query)."""
+    ids = {record.received_by_id} if record.received_by_id else set()
+    for assignee, finisher in record.steps.values_list("assignee_id", "finished_by_id"):
+        ids.update(pk for pk in (assignee, finisher) if pk)
+    return ids
+
+
 def evaluation_of(record: Record) -> Evaluation | None:
     return Evaluation.objects.filter(record_id=record.pk).first()
 

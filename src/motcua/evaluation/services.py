@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from motcua.core.errors import Conflict, NotFound, ValidationFailed
 from motcua.evaluation import criteria, permissions, selectors
-from motcua.evaluation.models import Evaluation, EvaluationChannel
+from motcua.evaluation.models import Evaluation, EvaluationChannel, EvaluationRevision
 from motcua.records.models import Record
 
 COMMENT_MAX = 2000
@@ -66,8 +66,13 @@ def evaluation_submit(
     - Only a record whose processing finished can be evaluated.
     - Criteria 1-4 come from the record's history where it tells them; the answers cover the
       others (and any of 1-4 the history cannot tell).
+    - Nobody evaluates their own work: an officer who received the record or held one of its
+      steps is refused on every channel (``permissions.ensure_not_own_work``).
     - One evaluation per record: a second submission changes it, within
-      ``MOTCUA_EVALUATION_EDIT_DAYS`` days of the first.
+      ``MOTCUA_EVALUATION_EDIT_DAYS`` days of the first. The kiosk cannot change an evaluation
+      the applicant gave by the QR code or online. Every change keeps the version it replaces
+      (``EvaluationRevision``); the pages that call this write the audit entries
+      (``evaluation.submitted`` / ``evaluation.changed``, in the same transaction).
     """
     if channel not in EvaluationChannel.values:
         raise ValidationFailed(_("Unknown evaluation channel."), field="channel")
@@ -75,6 +80,7 @@ def evaluation_submit(
         permissions.ensure_can_evaluate_at_kiosk(actor, record)
     elif not secret_matches(record, secret):
         raise NotFound(_("No record matches this code and secret."))
+    permissions.ensure_not_own_work(actor, record)
     if not selectors.is_evaluable(record):
         raise Conflict(
             _("This record can be evaluated once its processing has finished."),
@@ -131,6 +137,14 @@ def evaluation_submit(
         except IntegrityError:
             # Somebody submitted for the same record at the same moment: change that one.
             existing = Evaluation.objects.select_for_update().get(record_id=record.pk)
+    if channel == EvaluationChannel.KIOSK and existing.channel != EvaluationChannel.KIOSK:
+        raise Conflict(
+            _(
+                "The applicant gave this evaluation themselves (QR code or online): "
+                "it cannot be changed at the kiosk."
+            ),
+            code="given_by_applicant",
+        )
     deadline = selectors.edit_deadline(existing)
     if now > deadline:
         raise Conflict(
@@ -138,8 +152,36 @@ def evaluation_submit(
             % {"until": date_format(timezone.localtime(deadline), "DATETIME_FORMAT")},
             code="evaluation_closed",
         )
+    _keep_revision(existing, replaced_at=now, replaced_by_channel=channel)
     for name, value in values.items():
         setattr(existing, name, value)
     existing.change_count += 1
     existing.save(update_fields=[*values.keys(), "change_count", "updated_at"])
     return existing
+
+
+REVISION_FIELDS = (
+    *(f"c{n}" for n in range(1, 10)),
+    "derived",
+    "total",
+    "band",
+    "satisfaction",
+    "comment",
+    "channel",
+    "kiosk_officer_id",
+)
+
+
+def _keep_revision(
+    evaluation: Evaluation, *, replaced_at: Any, replaced_by_channel: str
+) -> EvaluationRevision:
+    """The version of ``evaluation`` about to be replaced, kept as it is (version numbers start
+    at 1 for the first one given)."""
+    return EvaluationRevision.objects.create(
+        evaluation=evaluation,
+        number=evaluation.change_count + 1,
+        given_at=evaluation.changed_at,
+        replaced_at=replaced_at,
+        replaced_by_channel=replaced_by_channel,
+        **{name: getattr(evaluation, name) for name in REVISION_FIELDS},
+    )

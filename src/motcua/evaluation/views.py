@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from motcua.audit.services import audit_request
 from motcua.core.errors import DomainError
 from motcua.evaluation import permissions, reports
+from motcua.records import masking
 from motcua.records.selectors import record_get
 
 
@@ -91,6 +92,12 @@ def evaluation_card(request: HttpRequest) -> HttpResponse:
     code = (request.GET.get("code", "") or "").strip()[:40]
     try:
         record = record_get(user=request.user, code=code)
+        if not masking.sees_full_record(request.user, record):
+            # Its QR code carries the lookup secret, which a user who sees the record masked
+            # (another agency holding a step) does not get (docs/security.md, printed forms).
+            raise DjangoPermissionDenied(
+                _("The evaluation card is printed by the record's receiving or settling agency.")
+            )
     except DomainError as error:
         raise Http404(error.message) from error
     content = evaluation_card_pdf(record)

@@ -63,6 +63,12 @@ def kiosk(request: HttpRequest) -> HttpResponse:
             error=_("This record can be evaluated once its processing has finished."),
             status=409,
         )
+    if permissions.is_own_work(request.user, record):
+        return _code_page(
+            request,
+            error=_("You worked on this record: another officer must open its evaluation."),
+            status=403,
+        )
     return render(request, "public/kiosk_form.html", evaluation_context(record))
 
 

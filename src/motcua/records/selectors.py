@@ -101,15 +101,18 @@ def steps_overdue(*, qs: QuerySet[RecordStep]) -> QuerySet[RecordStep]:
     return qs.filter(record__due_at__lt=timezone.now())
 
 
-def public_lookup_url(record: Record) -> str:
+def public_lookup_url(record: Record, *, with_secret: bool = True) -> str:
     """The public lookup URL printed as a QR code on the receipt: the record code plus its
-    random secret (never derivable from the code). The page itself is the citizen lookup."""
+    random secret (never derivable from the code). The page itself is the citizen lookup.
+    ``with_secret=False`` (a receipt printed by a user who sees the record masked): the code only,
+    the lookup then asks for the last four digits of the phone or ID number."""
     from urllib.parse import quote, urlencode
 
     from django.conf import settings
 
     base = settings.MOTCUA_PUBLIC_BASE_URL.rstrip("/")
-    return f"{base}/tra-cuu/{quote(record.code or '')}?{urlencode({'k': record.lookup_secret})}"
+    url = f"{base}/tra-cuu/{quote(record.code or '')}"
+    return f"{url}?{urlencode({'k': record.lookup_secret})}" if with_secret else url
 
 
 # ---- unscoped reads for the citizen pages and public aggregates ---------------------------------

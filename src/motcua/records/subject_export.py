@@ -147,6 +147,19 @@ def _record(record: Record, id_number: str) -> dict[str, Any]:
             "total": evaluation.total,
             "satisfaction": evaluation.satisfaction,
             "comment": evaluation.comment,
+            # The versions it replaced (evaluation.models.EvaluationRevision), oldest first.
+            "earlier_versions": [
+                {
+                    "version": kept.number,
+                    "given_at": _iso(kept.given_at),
+                    "replaced_at": _iso(kept.replaced_at),
+                    "channel": kept.channel,
+                    "total": kept.total,
+                    "satisfaction": kept.satisfaction,
+                    "comment": kept.comment,
+                }
+                for kept in evaluation.revisions.order_by("number")
+            ],
         },
     }
 

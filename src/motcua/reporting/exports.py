@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -11,6 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from motcua.core import spreadsheets
 from motcua.reporting.settlement import COLUMNS, GROUP_KEY, Report
 
 FORMATS = ("json", "csv", "xlsx", "pdf")
@@ -80,16 +79,14 @@ def sub_headers() -> list[str]:
 
 # ---- CSV ------------------------------------------------------------------------------------------
 def to_csv(report: Report) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
     keys = [k for k in (report.rows[0] if report.rows else {}) if k not in COLUMNS] or [
         GROUP_KEY[report.group_by]
     ]
-    writer.writerow([*keys, *COLUMNS])
+    lines: list[list[Any]] = [[*keys, *COLUMNS]]
     for row in report.rows:
-        writer.writerow([row.get(k, "") for k in keys] + [row[c] for c in COLUMNS])
-    writer.writerow(["total", *[""] * (len(keys) - 1), *[report.totals[c] for c in COLUMNS]])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 correctly
+        lines.append([row.get(k, "") for k in keys] + [row[c] for c in COLUMNS])
+    lines.append(["total", *[""] * (len(keys) - 1), *[report.totals[c] for c in COLUMNS]])
+    return spreadsheets.csv_bytes(lines)  # with a BOM: Excel opens UTF-8 correctly
 
 
 # ---- XLSX -----------------------------------------------------------------------------------------
@@ -177,9 +174,7 @@ def to_xlsx(report: Report) -> bytes:
     ws.page_setup.fitToWidth = 1
     if ws.sheet_properties.pageSetUpPr is not None:
         ws.sheet_properties.pageSetUpPr.fitToPage = True
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return spreadsheets.xlsx_bytes(wb)
 
 
 # ---- PDF ------------------------------------------------------------------------------------------

@@ -84,7 +84,7 @@ def test_reuse_is_listed_attached_and_counted(pki, procedure):
 
     with travel("2025-06-02 08:00"):
         second = receive(pki, pki.pause_procedure, applicant=applicant(id_number=OWNER))
-    options = reusable_for(record=second)
+    options = reusable_for(record=second, user=pki.reception)
     assert [d.pk for d in options.digitised] == [scan.pk]  # valid, same person only
     assert expired.pk not in [d.pk for d in options.digitised]
     assert [r.pk for r in options.results] == [result.pk]
@@ -100,7 +100,7 @@ def test_reuse_is_listed_attached_and_counted(pki, procedure):
 
     assert DigitisedDocument.objects.get(pk=scan.pk).reuse_count == 1
     assert DocumentReuse.objects.filter(record=second).count() == 2
-    options = reusable_for(record=second)
+    options = reusable_for(record=second, user=pki.reception)
     assert options.attached_digitised == {scan.pk}
     assert options.attached_results == {result.pk}
     counts = reuse_counts(agency_id=pki.justice.pk)

@@ -1,3 +1,3 @@
-from motcua.evaluation.models.evaluation import Evaluation, EvaluationChannel
+from motcua.evaluation.models.evaluation import Evaluation, EvaluationChannel, EvaluationRevision
 
-__all__ = ["Evaluation", "EvaluationChannel"]
+__all__ = ["Evaluation", "EvaluationChannel", "EvaluationRevision"]

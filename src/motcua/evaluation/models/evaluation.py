@@ -133,3 +133,64 @@ class Evaluation(TimeStampedModel):
 
     def scores(self) -> dict[int, int]:
         return {n: int(getattr(self, f"c{n}")) for n in range(1, 10)}
+
+
+class EvaluationRevision(models.Model):
+    """One earlier version of an evaluation, kept when it is changed (issue 13, item 3): the
+    answers, total, satisfaction and comment as they were, who gave them (channel, kiosk officer)
+    and when that version was given and replaced. Written by ``services.evaluation_submit`` only;
+    never changed afterwards (the retention purge clears the comment like the evaluation's)."""
+
+    evaluation = models.ForeignKey(
+        Evaluation,
+        verbose_name=_("evaluation"),
+        on_delete=models.PROTECT,
+        related_name="revisions",
+    )
+    number = models.PositiveSmallIntegerField(
+        _("version"), help_text=_("1 for the first version given, 2 for the next...")
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=EvaluationChannel.choices)
+    kiosk_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("kiosk opened by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    given_at = models.DateTimeField(_("given at"))
+    replaced_at = models.DateTimeField(_("replaced at"))
+    replaced_by_channel = models.CharField(
+        _("replaced through"), max_length=10, choices=EvaluationChannel.choices
+    )
+    c1 = models.PositiveSmallIntegerField(_("criterion 1"))
+    c2 = models.PositiveSmallIntegerField(_("criterion 2"))
+    c3 = models.PositiveSmallIntegerField(_("criterion 3"))
+    c4 = models.PositiveSmallIntegerField(_("criterion 4"))
+    c5 = models.PositiveSmallIntegerField(_("criterion 5"))
+    c6 = models.PositiveSmallIntegerField(_("criterion 6"))
+    c7 = models.PositiveSmallIntegerField(_("criterion 7"))
+    c8 = models.PositiveSmallIntegerField(_("criterion 8"))
+    c9 = models.PositiveSmallIntegerField(_("criterion 9"))
+    derived = models.JSONField(_("derived criteria"), default=dict, blank=True)
+    total = models.PositiveSmallIntegerField(_("total score"))
+    band = models.CharField(_("band"), max_length=10, choices=Band.choices)
+    satisfaction = models.CharField(_("satisfaction"), max_length=20, choices=Satisfaction.choices)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("earlier version of an evaluation")
+        verbose_name_plural = _("earlier versions of evaluations")
+        ordering = ["evaluation", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation", "number"], name="evaluation_revision_unique_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evaluation_id} v{self.number} · {self.total}/{MAX_TOTAL}"
+
+    def scores(self) -> dict[int, int]:
+        return {n: int(getattr(self, f"c{n}")) for n in range(1, 10)}

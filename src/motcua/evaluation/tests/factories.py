@@ -91,3 +91,19 @@ def evaluate(record: Any, *, at: str = "2025-05-20 09:00", **overrides: Any) -> 
     data.update(overrides)
     with travel(at):
         return evaluation_submit(**data)
+
+
+def desk_colleague(world: World) -> Any:
+    """A second reception officer of the Department of Justice's desk: the kiosk is opened by an
+    officer who did not work on the record (the world's ``reception`` received every record)."""
+    from motcua.core.models import User
+    from motcua.organisations.models import Role, StaffRole
+
+    user, created = User.objects.get_or_create(
+        username="reception.kiosk", defaults={"full_name": "Reception Kiosk"}
+    )
+    if created:
+        StaffRole.objects.create(
+            user=user, agency=world.justice, unit=world.desk, role=Role.RECEPTION
+        )
+    return user

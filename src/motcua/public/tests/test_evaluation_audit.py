@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from motcua.audit.models import AuditEntry
-from motcua.evaluation.tests.factories import finished_record
+from motcua.evaluation.tests.factories import desk_colleague, finished_record
 from motcua.records.tests.factories import travel
 
 ANSWERS = {"c5": "2", "c6": "2", "c7": "2", "c8": "1", "c9": "1"}
@@ -53,7 +53,8 @@ def test_a_refused_evaluation_writes_nothing(client, record):
 
 
 def test_the_kiosk_evaluation_is_audited_with_the_officer(client, world, record):
-    client.force_login(world.reception)
+    officer = desk_colleague(world)  # not world.reception, who received the record (own work)
+    client.force_login(officer)
     with travel("2025-05-20 09:00"):
         done = client.post(
             reverse("public:kiosk_submit"),
@@ -63,7 +64,7 @@ def test_the_kiosk_evaluation_is_audited_with_the_officer(client, world, record)
     [entry] = _entries()
     assert (entry.action, entry.actor_id, entry.object_id) == (
         "evaluation.submitted",
-        world.reception.pk,
+        officer.pk,
         record.code,
     )
     assert entry.detail["channel"] == "kiosk"

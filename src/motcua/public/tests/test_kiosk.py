@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from motcua.evaluation.models import Evaluation
-from motcua.evaluation.tests.factories import finished_record
+from motcua.evaluation.tests.factories import desk_colleague, finished_record
 from motcua.records.tests.factories import receive, travel
 
 ANSWERS = {"c5": "2", "c6": "1", "c7": "2", "c8": "2", "c9": "2"}
@@ -28,7 +28,9 @@ def test_officers_without_a_reception_role_are_refused(client, world):
 
 
 def test_the_desk_officer_opens_the_form_and_the_citizen_submits(client, world, record):
-    client.force_login(world.reception)
+    # Not the officer who received the record: nobody opens the evaluation of their own work.
+    colleague = desk_colleague(world)
+    client.force_login(colleague)
     page = client.get(reverse("public:kiosk"))
     assert page.status_code == 200
     assert "kiosk.js" in page.content.decode()
@@ -45,13 +47,13 @@ def test_the_desk_officer_opens_the_form_and_the_citizen_submits(client, world, 
     assert 'http-equiv="refresh"' in done.content.decode()
     evaluation = Evaluation.objects.get(record=record)
     assert evaluation.channel == "kiosk"
-    assert evaluation.kiosk_officer == world.reception
+    assert evaluation.kiosk_officer == colleague
 
 
 def test_a_scanned_lookup_url_is_accepted_as_the_code(client, world, record):
     from motcua.records.selectors import public_lookup_url
 
-    client.force_login(world.reception)
+    client.force_login(desk_colleague(world))
     response = client.post(reverse("public:kiosk"), {"code": public_lookup_url(record)})
     assert response.status_code == 200
     assert 'name="c5"' in response.content.decode()

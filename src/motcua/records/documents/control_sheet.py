@@ -9,7 +9,14 @@ from typing import Any
 
 from motcua.records.documents import texts
 from motcua.records.documents.common import agency_related, desk_name, start
-from motcua.records.documents.formatting import clean, hand_over, person, time_date, unit_label
+from motcua.records.documents.formatting import (
+    clean,
+    hand_over,
+    person,
+    printed_phone,
+    time_date,
+    unit_label,
+)
 from motcua.records.models import EventKind, Record, RecordEvent, RecordStep
 
 HAND_OVERS = (
@@ -164,13 +171,17 @@ def control_sheet_rows(record: Record) -> list[HandOver]:
     return _load(record)[1]
 
 
-def control_sheet_pdf(record: Record) -> bytes:
+def control_sheet_pdf(record: Record, *, full: bool = True) -> bytes:
+    """The control sheet; ``full=False``: the applicant's phone masked."""
     record, rows, _desk = _load(record)
     pdf = start(texts.CONTROL_TITLE, agency=record.agency, number=None, dated=None)
     pdf.form_title(texts.CONTROL_TITLE, subtitle=f"{texts.RECORD_CODE}: {clean(record.code)}")
     pdf.field(texts.CONTROL_ATTACHED_TO, clean(record.applicant_name), bold=True)
     pdf.fields_inline(
-        [(texts.PHONE, clean(record.applicant_phone)), (texts.EMAIL, clean(record.applicant_email))]
+        [
+            (texts.PHONE, printed_phone(record.applicant_phone, full=full)),
+            (texts.EMAIL, clean(record.applicant_email)),
+        ]
     )
     pdf.field(texts.PROCEDURE, clean(record.procedure_version.name))
     pdf.field(texts.CONTROL_RECEIVED, time_date(record.received_at))

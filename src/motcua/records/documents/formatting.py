@@ -26,6 +26,15 @@ def clean(value: Any) -> str:
     return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
 
 
+def printed_phone(value: Any, *, full: bool) -> str:
+    """A phone on a printed form: in clear, or masked like the record page
+    (``masking.mask_phone``) for a user who sees the record masked."""
+    from motcua.records.masking import mask_phone
+
+    text = clean(value)
+    return text if full else mask_phone(text)
+
+
 def local(instant: datetime) -> datetime:
     return instant.astimezone(TZ)
 

@@ -14,6 +14,7 @@ from motcua.records.documents.formatting import (
     local,
     money,
     person,
+    printed_phone,
     time_date,
 )
 from motcua.records.documents.layout import LINE, SMALL_SIZE, Signature
@@ -32,8 +33,11 @@ def _return_place(record: Record, desk: str) -> str:
     return texts.RETURN_AT_DESK.format(desk=desk, agency=clean(record.agency.name))
 
 
-def receipt_pdf(record: Record) -> bytes:
-    """The receipt of a received record, with a QR code carrying its public lookup URL."""
+def receipt_pdf(record: Record, *, full: bool = True) -> bytes:
+    """The receipt of a received record, with a QR code carrying its public lookup URL.
+
+    ``full=False`` (``masking.sees_full_record`` is false for the user printing it): the phone is
+    masked and the QR code carries the code without the lookup secret."""
     record = (
         Record.objects.select_related(
             *agency_related("agency"), "procedure_version", "received_by", "handling_agency"
@@ -58,10 +62,12 @@ def receipt_pdf(record: Record) -> bytes:
     # The QR code sits at the right of the identification lines, which wrap before it.
     qr_top = pdf.get_y()
     qr_x = pdf.w - pdf.r_margin - QR_COLUMN + (QR_COLUMN - QR_SIZE) / 2
-    pdf.qr(public_lookup_url(record), x=qr_x, y=qr_top, size=QR_SIZE)
+    pdf.qr(public_lookup_url(record, with_secret=full), x=qr_x, y=qr_top, size=QR_SIZE)
     pdf.set_xy(pdf.w - pdf.r_margin - QR_COLUMN, qr_top + QR_SIZE)
     pdf.use("I", SMALL_SIZE - 1)
-    pdf.multi_cell(QR_COLUMN, 3.6, texts.RECEIPT_QR, align="C")
+    pdf.multi_cell(
+        QR_COLUMN, 3.6, texts.RECEIPT_QR if full else texts.RECEIPT_QR_CODE_ONLY, align="C"
+    )
     qr_bottom = pdf.get_y()
     pdf.set_xy(pdf.l_margin, qr_top)
     pdf.set_right_margin(pdf.r_margin + QR_COLUMN + 2)
@@ -69,7 +75,7 @@ def receipt_pdf(record: Record) -> bytes:
     pdf.field(texts.RECEIVING_UNIT, f"{desk}, {clean(record.agency.name)}")
     pdf.field(texts.APPLICANT_RECEIVED_FROM, clean(record.applicant_name), bold=True)
     pdf.field(texts.ADDRESS, clean(record.applicant_address))
-    pdf.field(texts.PHONE, clean(record.applicant_phone))
+    pdf.field(texts.PHONE, printed_phone(record.applicant_phone, full=full))
     pdf.field(texts.EMAIL, clean(record.applicant_email))
     pdf.set_right_margin(pdf.r_margin - QR_COLUMN - 2)
     pdf.set_y(max(pdf.get_y(), qr_bottom + 1))

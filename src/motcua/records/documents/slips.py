@@ -13,7 +13,13 @@ from django.utils.translation import gettext as _
 from motcua.core.errors import Conflict
 from motcua.records.documents import texts
 from motcua.records.documents.common import agency_related, desk_name, start
-from motcua.records.documents.formatting import clean, copy_kind, person, short_date
+from motcua.records.documents.formatting import (
+    clean,
+    copy_kind,
+    person,
+    printed_phone,
+    short_date,
+)
 from motcua.records.documents.layout import Signature
 from motcua.records.models import DeskSlip, EventKind, Record, SupplementRound
 from motcua.records.workflow import Status
@@ -146,8 +152,9 @@ def desk_slip_pdf(slip: DeskSlip) -> bytes:
     return refusal_slip_pdf(slip)
 
 
-def supplement_request_pdf(round_: SupplementRound) -> bytes:
-    """Form 02 for a supplement requested during processing (the record keeps its code)."""
+def supplement_request_pdf(round_: SupplementRound, *, full: bool = True) -> bytes:
+    """Form 02 for a supplement requested during processing (the record keeps its code);
+    ``full=False``: the applicant's phone masked."""
     round_ = SupplementRound.objects.select_related(
         *agency_related("record__agency"), "record__procedure_version", "requested_by", "step__unit"
     ).get(pk=round_.pk)
@@ -161,7 +168,7 @@ def supplement_request_pdf(round_: SupplementRound) -> bytes:
             issued_at=round_.requested_at,
             applicant_name=clean(record.applicant_name),
             address=clean(record.applicant_address),
-            phone=clean(record.applicant_phone),
+            phone=printed_phone(record.applicant_phone, full=full),
             email=clean(record.applicant_email),
             subject=clean(record.subject or record.procedure_version.name),
             reason=clean(round_.reason),
@@ -175,8 +182,9 @@ def supplement_request_pdf(round_: SupplementRound) -> bytes:
     )
 
 
-def refusal_notice_pdf(record: Record) -> bytes:
-    """Form 03 for an online submission the desk refused (reason: ``record.stop_reason``)."""
+def refusal_notice_pdf(record: Record, *, full: bool = True) -> bytes:
+    """Form 03 for an online submission the desk refused (reason: ``record.stop_reason``);
+    ``full=False``: the applicant's phone masked."""
     record = Record.objects.select_related(*agency_related("agency"), "procedure_version").get(
         pk=record.pk
     )
@@ -197,7 +205,7 @@ def refusal_notice_pdf(record: Record) -> bytes:
             issued_at=event.at if event is not None else record.updated_at,
             applicant_name=clean(record.applicant_name),
             address=clean(record.applicant_address),
-            phone=clean(record.applicant_phone),
+            phone=printed_phone(record.applicant_phone, full=full),
             email=clean(record.applicant_email),
             subject=clean(record.subject or record.procedure_version.name),
             reason=clean(record.stop_reason),

@@ -71,6 +71,10 @@ RECEIPT_FEES = "7. Phí, lệ phí phải nộp: {amount}"
 RECEIPT_NO_FEES = "Không"
 RECEIPT_BOOK = "Vào Sổ theo dõi hồ sơ, Quyển số: {book}, Số thứ tự: {number}"
 RECEIPT_QR = "Quét mã QR để tra cứu tình trạng hồ sơ và đánh giá chất lượng giải quyết"
+# A receipt printed by a user who sees the record masked: the QR code has no lookup secret.
+RECEIPT_QR_CODE_ONLY = (
+    "Quét mã QR để tra cứu tình trạng hồ sơ (nhập 4 số cuối số điện thoại hoặc giấy tờ tùy thân)"
+)
 RECEIPT_SIGNER_APPLICANT = "NGƯỜI NỘP HỒ SƠ"
 RECEIPT_SIGNER_OFFICER = "NGƯỜI TIẾP NHẬN HỒ SƠ"
 RETURN_AT_DESK = "{desk}, {agency}"

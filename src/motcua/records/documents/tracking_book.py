@@ -7,7 +7,6 @@ caller says the reader may see them (``full``: reception officers of the agency,
 
 from __future__ import annotations
 
-import io
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -18,6 +17,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 
+from motcua.core import spreadsheets
 from motcua.core.errors import ValidationFailed
 from motcua.organisations.calendar import TZ
 from motcua.organisations.models import Agency
@@ -179,6 +179,4 @@ def tracking_book_xlsx(
     sheet.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.5)
     workbook.properties.title = texts.BOOK_TITLE
     workbook.properties.creator = "motcua"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return spreadsheets.xlsx_bytes(workbook)

@@ -151,7 +151,7 @@ def personal_data_purge(
     """Anonymise what the retention settings say is no longer needed (see the module doc)."""
     from motcua.apiaccess.retention import api_logs_purge
     from motcua.audit.services import audit_log
-    from motcua.evaluation.models import Evaluation
+    from motcua.evaluation.models import Evaluation, EvaluationRevision
 
     cutoffs = retention_cutoffs(now=now, before=before)
     summary = PurgeSummary(
@@ -183,6 +183,10 @@ def personal_data_purge(
                 summary.evaluation_comments += comments.count()
                 continue
             summary.evaluation_comments += comments.update(comment="")
+            # The earlier versions of those evaluations (not counted: the count is of records').
+            EvaluationRevision.objects.filter(evaluation__record_id__in=chunk).exclude(
+                comment=""
+            ).update(comment="")
             Record.objects.filter(pk__in=chunk).update(**RECORD_CLEARED)
         logs = api_logs_purge(before=cutoffs.api_logs, dry_run=dry_run)
         summary.api_calls = logs["api_calls"]

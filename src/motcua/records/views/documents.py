@@ -29,12 +29,20 @@ from motcua.records.views.common import HtmxHttpRequest
 
 
 def _pdf(
-    build: Callable[[], bytes], filename: str, request: HtmxHttpRequest | None = None
+    build: Callable[[], bytes],
+    filename: str,
+    request: HtmxHttpRequest | None = None,
+    *,
+    full: bool = True,
 ) -> HttpResponse:
+    """``full``: whether the form was printed with the applicant's contact in clear (the masking
+    policy of the record page, ``masking.sees_full_record``), kept in the audit entry."""
     try:
         content = build()
         if request is not None:
-            audit_request(request, action="export.document", detail={"file": filename})
+            audit_request(
+                request, action="export.document", detail={"file": filename, "full": full}
+            )
     except NotFound as exc:
         raise Http404(exc.message) from exc
     except DomainError as error:
@@ -65,7 +73,13 @@ def receipt_pdf(request: HtmxHttpRequest, code: str) -> HttpResponse:
     from motcua.records.documents import receipt_pdf as build
 
     record = _record(request, code=code)
-    return _pdf(lambda: build(record), f"giay-tiep-nhan-{_safe(record.code)}.pdf", request)
+    full = masking.sees_full_record(request.user, record)
+    return _pdf(
+        lambda: build(record, full=full),
+        f"giay-tiep-nhan-{_safe(record.code)}.pdf",
+        request,
+        full=full,
+    )
 
 
 @login_required
@@ -75,7 +89,13 @@ def control_sheet_pdf(request: HtmxHttpRequest, code: str) -> HttpResponse:
     from motcua.records.documents import control_sheet_pdf as build
 
     record = _record(request, code=code)
-    return _pdf(lambda: build(record), f"phieu-kiem-soat-{_safe(record.code)}.pdf", request)
+    full = masking.sees_full_record(request.user, record)
+    return _pdf(
+        lambda: build(record, full=full),
+        f"phieu-kiem-soat-{_safe(record.code)}.pdf",
+        request,
+        full=full,
+    )
 
 
 @login_required
@@ -88,8 +108,12 @@ def supplement_pdf(request: HtmxHttpRequest, code: str, number: int) -> HttpResp
     round_ = record.supplements.filter(number=number).first()
     if round_ is None:
         raise Http404(_("Supplement request not found."))
+    full = masking.sees_full_record(request.user, record)
     return _pdf(
-        lambda: build(round_), f"yeu-cau-bo-sung-{_safe(record.code)}-{number}.pdf", request
+        lambda: build(round_, full=full),
+        f"yeu-cau-bo-sung-{_safe(record.code)}-{number}.pdf",
+        request,
+        full=full,
     )
 
 
@@ -125,7 +149,13 @@ def refusal_notice_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     from motcua.records.documents import refusal_notice_pdf as build
 
     record = _record(request, pk=pk)
-    return _pdf(lambda: build(record), f"tu-choi-{_safe(record.external_code)}.pdf", request)
+    full = masking.sees_full_record(request.user, record)
+    return _pdf(
+        lambda: build(record, full=full),
+        f"tu-choi-{_safe(record.external_code)}.pdf",
+        request,
+        full=full,
+    )
 
 
 @login_required
