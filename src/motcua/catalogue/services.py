@@ -75,16 +75,17 @@ class LocatedError:
 
 
 class CatalogueImportError(ValidationFailed):
-    """An import was refused; nothing was written. ``errors`` lists every problem found."""
+    """An import was refused; nothing was written. ``problems`` lists every problem found
+    (``errors``, field -> messages, stays empty: a location is not a field)."""
 
     code = "catalogue_import_invalid"
 
-    def __init__(self, errors: Sequence[LocatedError]) -> None:
-        self.errors = list(errors)
+    def __init__(self, problems: Sequence[LocatedError]) -> None:
+        self.problems = list(problems)
         self.summary = _(
             "The catalogue was not imported: %(count)s error(s) found, nothing was changed."
-        ) % {"count": len(self.errors)}
-        super().__init__("\n".join([self.summary, *(f"- {error}" for error in self.errors)]))
+        ) % {"count": len(self.problems)}
+        super().__init__("\n".join([self.summary, *(f"- {error}" for error in self.problems)]))
 
 
 # ---- fields and procedures ------------------------------------------------------------------

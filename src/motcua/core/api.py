@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from motcua.core import json_input
-from motcua.core.errors import DomainError
+from motcua.core.errors import DomainError, ValidationFailed
 
 MB = 1024 * 1024
 
@@ -26,9 +26,8 @@ class ErrorSerializer(serializers.Serializer):
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DomainError):
         body: dict[str, Any] = {"code": exc.code, "message": exc.message}
-        errors = getattr(exc, "errors", None)  # several fields at once (e.g. intake)
-        if isinstance(errors, dict) and errors:
-            body["fields"] = errors
+        if isinstance(exc, ValidationFailed) and exc.errors:  # several fields at once (intake)
+            body["fields"] = exc.errors
         elif exc.field:
             body["fields"] = {exc.field: [exc.message]}
         return Response({"error": body}, status=exc.status_code)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 
 class DomainError(Exception):
     """A business rule refused the operation. ``message`` is user-facing (already translated)."""
@@ -18,8 +20,22 @@ class DomainError(Exception):
 
 
 class ValidationFailed(DomainError):
+    """Bad input. ``errors`` maps each wrong field to its messages when several are wrong at
+    once (intake, API bodies); it is empty when ``field`` and ``message`` say it all."""
+
     status_code = 400
     code = "invalid"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        code: str | None = None,
+        errors: Mapping[str, list[str]] | None = None,
+    ) -> None:
+        super().__init__(message, field=field, code=code)
+        self.errors: dict[str, list[str]] = dict(errors or {})
 
 
 class PermissionDenied(DomainError):

@@ -41,9 +41,7 @@ def _clean_answers(answers: Mapping[Any, Any], needed: list[int]) -> dict[int, i
         else:
             cleaned[number] = value
     if errors:
-        error = ValidationFailed(_("Answer every question."), field=next(iter(errors)))
-        error.errors = errors  # type: ignore[attr-defined]
-        raise error
+        raise ValidationFailed(_("Answer every question."), field=next(iter(errors)), errors=errors)
     return cleaned
 
 

@@ -20,7 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalogue.models import ComponentForm, DocumentComponent, Procedure, ProcedureVersion
-from motcua.core.errors import DomainError
+from motcua.core.errors import DomainError, ValidationFailed
 from motcua.core.models import User
 from motcua.documents import scans
 from motcua.organisations.models import Agency, OrgUnit
@@ -86,7 +86,7 @@ def apply_domain_error(
     """Put a service error on the form: on the named field when the form has it, else as a
     form error. ``ValidationFailed`` from intake carries ``errors`` (field -> messages)."""
     field_map = field_map or {}
-    errors: dict[str, list[str]] = getattr(error, "errors", None) or {
+    errors = (error.errors if isinstance(error, ValidationFailed) else {}) or {
         error.field or "": [error.message]
     }
     for key, messages in errors.items():

@@ -93,12 +93,10 @@ def _documents_field(exc: DomainError) -> DomainError:
     if not isinstance(exc, ValidationFailed):
         return exc
     exc = renamed(exc)
-    errors = getattr(exc, "errors", None)
-    if isinstance(errors, dict):
-        exc.errors = {  # type: ignore[attr-defined]
-            (k.replace("components", "documents", 1) if k.startswith("components") else k): v
-            for k, v in errors.items()
-        }
+    exc.errors = {
+        (k.replace("components", "documents", 1) if k.startswith("components") else k): v
+        for k, v in exc.errors.items()
+    }
     if exc.field and exc.field.startswith("components"):
         exc.field = exc.field.replace("components", "documents", 1)
     return exc

@@ -34,7 +34,7 @@ def run_import(document, *, actor, publish=False):
 def errors_of(document, *, actor, publish=True) -> dict[str, str]:
     with pytest.raises(services.CatalogueImportError) as caught:
         run_import(document, actor=actor, publish=publish)
-    return {e.location: e.message for e in caught.value.errors}
+    return {e.location: e.message for e in caught.value.problems}
 
 
 def snapshot():
@@ -129,7 +129,7 @@ def test_unreadable_files_are_refused_with_a_location(orgs, admin, raw, location
             actor=admin, entries=parsed.entries, publish=True, parse_errors=parsed.errors
         )
 
-    assert location in [e.location for e in caught.value.errors]
+    assert location in [e.location for e in caught.value.problems]
     assert not Procedure.objects.exists()
 
 

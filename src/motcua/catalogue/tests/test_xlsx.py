@@ -116,8 +116,8 @@ def test_errors_name_sheet_row_and_column_and_nothing_is_written(orgs, admin):
     with pytest.raises(services.CatalogueImportError) as caught:
         import_bytes(raw, "xlsx", actor=admin)
 
-    locations = [e.location for e in caught.value.errors]
-    text = "\n".join(str(e) for e in caught.value.errors)
+    locations = [e.location for e in caught.value.problems]
+    text = "\n".join(str(e) for e in caught.value.problems)
     assert "sheet “notes”" in locations
     assert "sheet “procedures”, row 3, column I (duration_value)" in locations, text
     assert "sheet “procedures”, row 4, column F (level)" in locations, text
@@ -140,7 +140,7 @@ def test_missing_and_unknown_columns_are_reported(orgs, admin):
     with pytest.raises(services.CatalogueImportError) as caught:
         import_bytes(out.getvalue(), "xlsx", actor=admin)
 
-    messages = [str(e) for e in caught.value.errors]
+    messages = [str(e) for e in caught.value.problems]
     assert any("column C" in m and "colour" in m for m in messages), messages
     assert any("field_code" in m for m in messages) and any("duration_value" in m for m in messages)
     assert not Procedure.objects.exists()

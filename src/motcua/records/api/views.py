@@ -58,12 +58,11 @@ def flatten_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
 
 
 def invalid(errors: dict[str, list[str]]) -> ValidationFailed:
-    error = ValidationFailed(
+    return ValidationFailed(
         _("Invalid input: %(fields)s.") % {"fields": ", ".join(errors)},
         field=next(iter(errors), None),
+        errors=errors,
     )
-    error.errors = errors  # type: ignore[attr-defined]
-    return error
 
 
 def validated(serializer: serializers.Serializer) -> dict[str, Any]:
@@ -94,16 +93,15 @@ def intake_field(name: str) -> str:
 
 
 def renamed(exc: ValidationFailed) -> ValidationFailed:
-    errors: dict[str, list[str]] = getattr(exc, "errors", None) or (
-        {exc.field: [exc.message]} if exc.field else {}
-    )
+    errors = exc.errors or ({exc.field: [exc.message]} if exc.field else {})
     if not errors:
         return exc
-    error = ValidationFailed(
-        exc.message, field=intake_field(exc.field) if exc.field else None, code=exc.code
+    return ValidationFailed(
+        exc.message,
+        field=intake_field(exc.field) if exc.field else None,
+        code=exc.code,
+        errors={intake_field(k): v for k, v in errors.items()},
     )
-    error.errors = {intake_field(k): v for k, v in errors.items()}  # type: ignore[attr-defined]
-    return error
 
 
 def _scoped(user: Any) -> QuerySet[Record]:

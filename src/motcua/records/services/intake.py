@@ -94,9 +94,7 @@ class _Errors:
     def raise_if_any(self) -> None:
         if self.errors:
             first_field, messages = next(iter(self.errors.items()))
-            error = ValidationFailed(messages[0], field=first_field)
-            error.errors = self.errors  # type: ignore[attr-defined]
-            raise error
+            raise ValidationFailed(messages[0], field=first_field, errors=self.errors)
 
 
 def _clean_phone(value: str) -> str:

@@ -61,7 +61,7 @@ class Command(BaseCommand):
                 actor=None, entries=parsed.entries, publish=publish, parse_errors=parsed.errors
             )
         except services.CatalogueImportError as exc:
-            for error in exc.errors:
+            for error in exc.problems:
                 self.stderr.write(f"{path}: {error}")
             raise CommandError(exc.summary, returncode=BAD_INPUT) from exc
         except DomainError as exc:
