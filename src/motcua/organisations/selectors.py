@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from motcua.core.memo import memo
+from motcua.core.models import User
 from motcua.organisations.calendar import (
     HolidaySource,
     WorkingCalendar,
@@ -78,18 +79,18 @@ def _source(overrides: Iterable[CalendarOverride], language: str) -> HolidaySour
     return source
 
 
-def staff_roles_of(*, user) -> QuerySet[StaffRole]:  # type: ignore[no-untyped-def]
+def staff_roles_of(*, user: User) -> QuerySet[StaffRole]:
     return StaffRole.objects.filter(user=user).select_related("agency", "unit")
 
 
-def user_agency_ids(*, user, roles: Iterable[str] | None = None) -> set[int]:  # type: ignore[no-untyped-def]
+def user_agency_ids(*, user: User, roles: Iterable[str] | None = None) -> set[int]:
     qs = StaffRole.objects.filter(user=user)
     if roles is not None:
         qs = qs.filter(role__in=list(roles))
     return set(qs.values_list("agency_id", flat=True))
 
 
-def user_has_role(*, user, role: Role | str) -> bool:  # type: ignore[no-untyped-def]
+def user_has_role(*, user: User, role: Role | str) -> bool:
     return StaffRole.objects.filter(user=user, role=role).exists()
 
 
