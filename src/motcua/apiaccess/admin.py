@@ -17,6 +17,7 @@ from motcua.apiaccess import services
 from motcua.apiaccess.models import ApiCall, ApiClient, IdempotencyKey, InboundSubmission
 from motcua.core.admin_personal import PersonalDataAdmin, ReadOnlyAdmin
 from motcua.core.errors import DomainError
+from motcua.core.users import signed_in
 
 
 class ApiClientForm(forms.ModelForm):
@@ -79,7 +80,7 @@ class ApiClientAdmin(admin.ModelAdmin):
         data = form.cleaned_data
         if change:
             services.api_client_update(
-                actor=request.user,
+                actor=signed_in(request.user),
                 client=obj,
                 agencies=data["agencies"],
                 scopes=data["scopes"],
@@ -88,7 +89,7 @@ class ApiClientAdmin(admin.ModelAdmin):
             )
             return
         client, secret = services.api_client_create(
-            actor=request.user,
+            actor=signed_in(request.user),
             name=data["name"],
             agencies=data["agencies"],
             scopes=data["scopes"],
@@ -113,7 +114,7 @@ class ApiClientAdmin(admin.ModelAdmin):
             return None
         client = queryset.select_related("application").get()
         try:
-            secret = services.api_client_rotate_secret(actor=request.user, client=client)
+            secret = services.api_client_rotate_secret(actor=signed_in(request.user), client=client)
         except DomainError as exc:
             self.message_user(request, exc.message, level="error")
             return None

@@ -27,7 +27,7 @@ from motcua.organisations.models import Agency, StaffRole
 RATE_RE = re.compile(r"^\d+/(s|sec|second|m|min|minute|h|hour|d|day)$")
 
 
-def _ensure_admin(actor: Any) -> None:
+def _ensure_admin(actor: User | None) -> None:
     """``None`` is the command line (a system administrator at the console)."""
     if actor is not None and not getattr(actor, "is_superuser", False):
         raise PermissionDenied(_("Only a system administrator can manage API clients."))
@@ -128,7 +128,7 @@ def _service_username(name: str) -> str:
 @transaction.atomic
 def api_client_create(
     *,
-    actor: Any,
+    actor: User | None,
     name: str,
     agencies: Iterable[Agency],
     scopes: Iterable[str],
@@ -183,7 +183,7 @@ def api_client_create(
 @transaction.atomic
 def api_client_update(
     *,
-    actor: Any,
+    actor: User | None,
     client: ApiClient,
     agencies: Iterable[Agency] | None = None,
     scopes: Iterable[str] | None = None,
@@ -225,7 +225,7 @@ def api_client_update(
 
 
 @transaction.atomic
-def api_client_rotate_secret(*, actor: Any, client: ApiClient) -> str:
+def api_client_rotate_secret(*, actor: User | None, client: ApiClient) -> str:
     """A new secret replaces the old one at once; tokens issued with the old one are revoked.
     Returns the new secret in clear (shown once)."""
     _ensure_admin(actor)

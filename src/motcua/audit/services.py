@@ -7,11 +7,13 @@ import json
 from datetime import UTC
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection, transaction
 from django.utils import timezone
 
 from motcua.audit.models import AuditEntry, AuditHead
 from motcua.core import rows
+from motcua.core.models import User
 
 GENESIS = "0" * 64
 
@@ -56,7 +58,7 @@ def _normalise(detail: dict[str, Any] | None) -> dict[str, Any]:
 
 def audit_log(
     *,
-    actor: Any,
+    actor: User | AnonymousUser | None,
     action: str,
     obj: Any = None,
     object_type: str = "",
@@ -209,7 +211,7 @@ def audit_request(
 
 def audit_in_context(
     *,
-    actor: Any,
+    actor: User | AnonymousUser | None,
     action: str,
     obj: Any = None,
     object_type: str = "",

@@ -27,6 +27,7 @@ from motcua.catalogue.models import (
     VersionStatus,
 )
 from motcua.core.errors import DomainError
+from motcua.core.users import signed_in
 
 
 class CatalogueManagerOnly:
@@ -118,7 +119,7 @@ class ProcedureAdmin(CatalogueManagerOnly, admin.ModelAdmin[Procedure]):
     def save_model(self, request: HttpRequest, obj: Procedure, form: Any, change: bool) -> None:
         if change:
             services.procedure_update(
-                actor=request.user,
+                actor=signed_in(request.user),
                 procedure=Procedure.objects.get(pk=obj.pk),
                 name=obj.name,
                 field=obj.field,
@@ -126,7 +127,7 @@ class ProcedureAdmin(CatalogueManagerOnly, admin.ModelAdmin[Procedure]):
             )
         else:
             created = services.procedure_create(
-                actor=request.user,
+                actor=signed_in(request.user),
                 code=obj.code,
                 name=obj.name,
                 field=obj.field,
@@ -147,7 +148,9 @@ class ProcedureAdmin(CatalogueManagerOnly, admin.ModelAdmin[Procedure]):
         done, failed = [], []
         for procedure in queryset:
             try:
-                version = services.version_create_draft(actor=request.user, procedure=procedure)
+                version = services.version_create_draft(
+                    actor=signed_in(request.user), procedure=procedure
+                )
             except DomainError as exc:
                 failed.append(exc.message)
             else:
@@ -303,7 +306,7 @@ class ProcedureVersionAdmin(CatalogueManagerOnly, admin.ModelAdmin[ProcedureVers
         done, failed = [], []
         for version in queryset.select_related("procedure"):
             try:
-                services.version_publish(actor=request.user, version=version)
+                services.version_publish(actor=signed_in(request.user), version=version)
             except DomainError as exc:  # VersionInvalid lists every problem in its message
                 failed.append(exc.message)
             else:
@@ -323,7 +326,7 @@ class ProcedureVersionAdmin(CatalogueManagerOnly, admin.ModelAdmin[ProcedureVers
             seen.add(version.procedure_id)
             try:
                 draft = services.version_create_draft(
-                    actor=request.user, procedure=version.procedure
+                    actor=signed_in(request.user), procedure=version.procedure
                 )
             except DomainError as exc:
                 failed.append(exc.message)
@@ -339,7 +342,7 @@ class ProcedureVersionAdmin(CatalogueManagerOnly, admin.ModelAdmin[ProcedureVers
         done, failed = [], []
         for version in queryset.select_related("procedure"):
             try:
-                services.version_retire(actor=request.user, version=version)
+                services.version_retire(actor=signed_in(request.user), version=version)
             except DomainError as exc:
                 failed.append(exc.message)
             else:

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from importlib import resources
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -43,6 +42,7 @@ from motcua.catalogue.validation import (
     referenced_agency_codes,
 )
 from motcua.core.errors import Conflict, NotFound, ValidationFailed
+from motcua.core.models import User
 
 logger = logging.getLogger("motcua.catalogue")
 
@@ -90,7 +90,7 @@ class CatalogueImportError(ValidationFailed):
 
 # ---- fields and procedures ------------------------------------------------------------------
 @transaction.atomic
-def field_upsert(*, actor: Any, code: str, name: str) -> Field:
+def field_upsert(*, actor: User | None, code: str, name: str) -> Field:
     """Create the field ``code`` or rename it to ``name``."""
     permissions.ensure_can_manage_catalogue(actor)
     code, name = code.strip(), name.strip()
@@ -118,7 +118,7 @@ def _check_procedure_code(code: str) -> None:
 
 @transaction.atomic
 def procedure_create(
-    *, actor: Any, code: str, name: str, field: Field, is_active: bool = True
+    *, actor: User | None, code: str, name: str, field: Field, is_active: bool = True
 ) -> Procedure:
     permissions.ensure_can_manage_catalogue(actor)
     code, name = code.strip(), name.strip()
@@ -137,7 +137,7 @@ def procedure_create(
 @transaction.atomic
 def procedure_update(
     *,
-    actor: Any,
+    actor: User | None,
     procedure: Procedure,
     name: str | None = None,
     field: Field | None = None,
@@ -163,7 +163,7 @@ def procedure_update(
 
 
 # ---- versions -------------------------------------------------------------------------------
-def _actor_id(actor: Any) -> int | None:
+def _actor_id(actor: User | None) -> int | None:
     return getattr(actor, "pk", None)
 
 
@@ -274,7 +274,7 @@ def _write_rows(
 
 @transaction.atomic
 def version_create_draft(
-    *, actor: Any, procedure: Procedure, content: VersionContent | None = None
+    *, actor: User | None, procedure: Procedure, content: VersionContent | None = None
 ) -> ProcedureVersion:
     """A new draft of ``procedure``: ``content`` if given, else a copy of the newest published
     version, else an empty draft named after the procedure. One draft at a time."""
@@ -314,7 +314,7 @@ def version_create_draft(
 
 @transaction.atomic
 def version_update(
-    *, actor: Any, version: ProcedureVersion, content: VersionContent
+    *, actor: User | None, version: ProcedureVersion, content: VersionContent
 ) -> ProcedureVersion:
     """Replace the content of a draft. Published and retired versions are refused."""
     permissions.ensure_can_manage_catalogue(actor)
@@ -345,7 +345,7 @@ def version_issues(version: ProcedureVersion) -> list[Issue]:
 
 @transaction.atomic
 def version_publish(
-    *, actor: Any, version: ProcedureVersion, effective_from: datetime | None = None
+    *, actor: User | None, version: ProcedureVersion, effective_from: datetime | None = None
 ) -> ProcedureVersion:
     """Publish a draft after checking it: at least one implementing agency and one step,
     every unit inside its agency, and step budgets within the legal duration. From
@@ -378,7 +378,7 @@ def version_publish(
 
 
 @transaction.atomic
-def version_retire(*, actor: Any, version: ProcedureVersion) -> ProcedureVersion:
+def version_retire(*, actor: User | None, version: ProcedureVersion) -> ProcedureVersion:
     """Withdraw a published version: no new record uses it (records filed under it keep it).
     If an older published version is still in force, it becomes current again."""
     permissions.ensure_can_manage_catalogue(actor)
@@ -527,7 +527,7 @@ def catalogue_check(
 @transaction.atomic
 def catalogue_import(
     *,
-    actor: Any,
+    actor: User | None,
     entries: Sequence[ProcedureEntry],
     publish: bool = False,
     parse_errors: Sequence[LocatedError] = (),
@@ -620,7 +620,7 @@ DEMO_CATALOGUE = "demo_catalogue.json"
 
 
 @transaction.atomic
-def catalogue_load_demo(*, actor: Any) -> ImportReport:
+def catalogue_load_demo(*, actor: User | None) -> ImportReport:
     """Import and publish the illustrative demo catalogue (idempotent). The demo organisations
     (the Center, departments, communes and police of "Tỉnh Minh Họa") must exist."""
     from motcua.catalogue.formats import parse_json

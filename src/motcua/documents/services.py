@@ -20,6 +20,7 @@ from pyhanko.sign.timestamps import TimeStamper
 
 from motcua.audit.services import audit_in_context
 from motcua.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from motcua.core.models import User
 from motcua.documents import permissions, result_pdf, scans, signing, storage, texts
 from motcua.documents.models import (
     CredentialKind,
@@ -70,7 +71,7 @@ def _default_leader(agency_id: int) -> Any:
 
 @transaction.atomic
 def result_generate(
-    *, actor: Any, record: Any, content: str = "", signer: Any | None = None
+    *, actor: User, record: Any, content: str = "", signer: Any | None = None
 ) -> ResultDocument:
     """Render the record's result document (PDF/A-2b) and register it with a new result code.
 
@@ -162,7 +163,7 @@ def _valid_credential(credential: SigningCredential | None, *, missing: str) -> 
 @transaction.atomic
 def result_sign(
     *,
-    actor: Any,
+    actor: User,
     document: ResultDocument,
     role: str,
     timestamper: TimeStamper | None = None,
@@ -337,7 +338,7 @@ def _copy_mark_png(agency_name: str, at: datetime) -> bytes:
 @transaction.atomic
 def digitised_create(
     *,
-    actor: Any,
+    actor: User,
     agency: Any,
     owner_id_number: str,
     owner_name: str,
@@ -417,7 +418,7 @@ def digitised_create(
 @transaction.atomic
 def document_reuse(
     *,
-    actor: Any,
+    actor: User,
     record: Any,
     digitised: DigitisedDocument | None = None,
     result: ResultDocument | None = None,

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from motcua.audit.services import audit_request
 from motcua.core.errors import DomainError, NotFound
+from motcua.core.users import signed_in
 from motcua.documents import permissions, selectors, services, storage
 from motcua.documents.forms import GenerateForm, VerifyForm
 from motcua.documents.models import DigitisedDocument, ResultDocument
@@ -102,7 +103,7 @@ def result_generate(request: HttpRequest, pk: int) -> HttpResponse:
         return _back(pk)
     try:
         document = services.result_generate(
-            actor=request.user, record=record, content=form.cleaned_data["content"]
+            actor=signed_in(request.user), record=record, content=form.cleaned_data["content"]
         )
     except DomainError as error:
         _report(request, error)
@@ -118,7 +119,7 @@ def result_sign(request: HttpRequest, pk: int, result_pk: int) -> HttpResponse:
     try:
         document = selectors.result_get_for_record(record=record, pk=result_pk)
         services.result_sign(
-            actor=request.user, document=document, role=request.POST.get("role", "")
+            actor=signed_in(request.user), document=document, role=request.POST.get("role", "")
         )
     except DomainError as error:
         _report(request, error)
@@ -165,7 +166,7 @@ def record_reuse(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(_("Document not found."))
     try:
         services.document_reuse(
-            actor=request.user, record=record, digitised=digitised, result=result
+            actor=signed_in(request.user), record=record, digitised=digitised, result=result
         )
     except DomainError as error:
         _report(request, error)

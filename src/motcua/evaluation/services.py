@@ -6,12 +6,14 @@ import hmac
 from collections.abc import Mapping
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from motcua.core.errors import Conflict, NotFound, ValidationFailed
+from motcua.core.models import User
 from motcua.evaluation import criteria, permissions, selectors
 from motcua.evaluation.models import Evaluation, EvaluationChannel, EvaluationRevision
 from motcua.records.models import Record
@@ -48,7 +50,7 @@ def _clean_answers(answers: Mapping[Any, Any], needed: list[int]) -> dict[int, i
 @transaction.atomic
 def evaluation_submit(
     *,
-    actor: Any,
+    actor: User | AnonymousUser,
     record: Record,
     channel: str,
     answers: Mapping[Any, Any],

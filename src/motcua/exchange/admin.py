@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.core.admin_personal import PersonalDataAdmin
 from motcua.core.errors import DomainError
+from motcua.core.users import signed_in
 from motcua.exchange import services
 from motcua.exchange.models import (
     Delivery,
@@ -30,7 +31,7 @@ def resend_deliveries(
 ) -> None:
     try:
         count = services.delivery_resend(
-            actor=request.user, delivery_ids=queryset.values_list("pk", flat=True)
+            actor=signed_in(request.user), delivery_ids=queryset.values_list("pk", flat=True)
         )
     except DomainError as exc:
         modeladmin.message_user(request, exc.message, messages.ERROR)

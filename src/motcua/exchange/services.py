@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.core.errors import ValidationFailed
+from motcua.core.models import User
 from motcua.exchange import permissions
 from motcua.exchange.models import Delivery, DeliveryState
 
@@ -17,7 +17,7 @@ RESENDABLE = (DeliveryState.FAILED, DeliveryState.DEAD, DeliveryState.DELIVERED)
 
 
 @transaction.atomic
-def delivery_resend(*, actor: Any, delivery_ids: Iterable[int]) -> int:
+def delivery_resend(*, actor: User, delivery_ids: Iterable[int]) -> int:
     """Queue deliveries again, now, with a fresh attempt budget. Failed and dead deliveries are
     retried; delivered ones are sent once more (the receiver de-duplicates by event id).
     Pending ones are left alone. Returns how many were queued."""

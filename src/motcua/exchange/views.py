@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from motcua.core.errors import DomainError
 from motcua.core.lookups import parse_id
+from motcua.core.users import signed_in
 from motcua.exchange import permissions, selectors, services
 from motcua.exchange.models import DeliveryState, Subscriber
 
@@ -80,7 +81,7 @@ def deliveries(request: HttpRequest) -> HttpResponse:
 def resend(request: HttpRequest) -> HttpResponse:
     ids = [pk for pk in map(parse_id, request.POST.getlist("delivery")) if pk is not None]
     try:
-        count = services.delivery_resend(actor=request.user, delivery_ids=ids)
+        count = services.delivery_resend(actor=signed_in(request.user), delivery_ids=ids)
     except DomainError as exc:
         if not permissions.can_monitor(request.user):
             return HttpResponseForbidden(exc.message)

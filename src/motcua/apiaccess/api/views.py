@@ -26,6 +26,7 @@ from motcua.apiaccess.api.serializers import InboundRecordAnswerSerializer, Inbo
 from motcua.apiaccess.authentication import ClientAuth, ClientTokenAuthentication
 from motcua.core.api import MB, ErrorSerializer, StrictJSONParser, exception_handler, too_large
 from motcua.core.errors import DomainError, ValidationFailed
+from motcua.core.users import signed_in
 from motcua.records.api.views import flatten_errors, invalid, renamed
 from motcua.records.models import Record
 from motcua.records.services import record_submit_online
@@ -251,7 +252,7 @@ class InboundRecordView(APIView):
                     source=data["source"],
                     external_code=data["external_code"],
                     submit=lambda: record_submit_online(
-                        actor=request.user,
+                        actor=signed_in(request.user),
                         source=data["source"],
                         external_code=data["external_code"],
                         agency=data["agency"],

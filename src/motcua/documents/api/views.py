@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from motcua.core.api import ErrorSerializer
 from motcua.core.errors import ValidationFailed
+from motcua.core.users import signed_in
 from motcua.documents import selectors, services
 from motcua.documents.api.serializers import (
     GenerateSerializer,
@@ -91,7 +92,9 @@ class ResultGenerateView(APIView):
         serializer = GenerateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         document = services.result_generate(
-            actor=request.user, record=record, content=serializer.validated_data.get("content", "")
+            actor=signed_in(request.user),
+            record=record,
+            content=serializer.validated_data.get("content", ""),
         )
         return Response(_result(document), status=status.HTTP_201_CREATED)
 
@@ -110,6 +113,6 @@ class ResultSignView(APIView):
         serializer = SignSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         document = services.result_sign(
-            actor=request.user, document=document, role=serializer.validated_data["role"]
+            actor=signed_in(request.user), document=document, role=serializer.validated_data["role"]
         )
         return Response(_result(document))

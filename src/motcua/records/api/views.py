@@ -29,6 +29,8 @@ from motcua.audit.services import audit_request
 from motcua.core.api import ErrorSerializer, StrictJSONParser
 from motcua.core.errors import Conflict, NotFound, ValidationFailed
 from motcua.core.lookups import is_code, parse_id
+from motcua.core.models import User
+from motcua.core.users import signed_in
 from motcua.records import services
 from motcua.records.api import serializers as s
 from motcua.records.filters import RecordFilterSet
@@ -285,7 +287,7 @@ class RecordListView(generics.ListAPIView):
         data = validated(s.RecordIntakeInputSerializer(data=request.data))
         try:
             record = services.record_receive(
-                actor=request.user,
+                actor=signed_in(request.user),
                 agency=data["agency"],
                 procedure=data["procedure"],
                 channel=data["channel"],
@@ -342,7 +344,7 @@ class RecordOnlineView(APIView):
         data = validated(s.RecordOnlineInputSerializer(data=request.data))
         try:
             record = services.record_submit_online(
-                actor=request.user,
+                actor=signed_in(request.user),
                 source=data["source"],
                 external_code=data["external_code"],
                 agency=data["agency"],
@@ -420,10 +422,10 @@ class RecordActionView(APIView):
     def post(self, request: Request, code: str) -> Response:
         record = record_for(request.user, code)
         data = validated(self.input_serializer(data=request.data, context={"request": request}))
-        self.perform(actor=request.user, record=record, data=data)
+        self.perform(actor=signed_in(request.user), record=record, data=data)
         return Response(record_detail(request, record_for(request.user, str(record.pk))))
 
-    def perform(self, *, actor: Any, record: Record, data: dict[str, Any]) -> None:
+    def perform(self, *, actor: User, record: Record, data: dict[str, Any]) -> None:
         raise NotImplementedError
 
 
@@ -454,7 +456,7 @@ class ClaimView(RecordActionView):
     action = "claim"
     input_serializer = s.RecordClaimSerializer
 
-    def perform(self, *, actor: Any, record: Record, data: dict[str, Any]) -> None:
+    def perform(self, *, actor: User, record: Record, data: dict[str, Any]) -> None:
         services.step_claim(actor=actor, record=record, expected_step_id=data["expected_step_id"])
 
 
@@ -469,7 +471,7 @@ class AssignView(RecordActionView):
     action = "assign"
     input_serializer = s.RecordAssignSerializer
 
-    def perform(self, *, actor: Any, record: Record, data: dict[str, Any]) -> None:
+    def perform(self, *, actor: User, record: Record, data: dict[str, Any]) -> None:
         services.step_assign(
             actor=actor,
             record=record,
@@ -490,7 +492,7 @@ class ForwardView(RecordActionView):
     action = "forward"
     input_serializer = s.RecordForwardSerializer
 
-    def perform(self, *, actor: Any, record: Record, data: dict[str, Any]) -> None:
+    def perform(self, *, actor: User, record: Record, data: dict[str, Any]) -> None:
         services.step_forward(
             actor=actor,
             record=record,
@@ -511,7 +513,7 @@ class SendBackView(RecordActionView):
     action = "send-back"
     input_serializer = s.RecordSendBackSerializer
 
-    def perform(self, *, actor: Any, record: Record, data: dict[str, Any]) -> None:
+    def perform(self, *, actor: User, record: Record, data: dict[str, Any]) -> None:
         services.step_send_back(
             actor=actor,
             record=record,
@@ -531,7 +533,7 @@ class RequestOpinionView(RecordActionView):
     action = "request-opinion"
     input_serializer = s.RecordRequestOpinionSerializer
 
-    def perform(self, *, actor: Any, record: Record, data: dict[str, Any]) -> None:
+    def perform(self, *, actor: User, record: Record, data: dict[str, Any]) -> None:
         services.step_request_opinion(
             actor=actor,
             record=record,
@@ -551,7 +553,7 @@ class GiveOpinionView(RecordActionView):
     action = "give-opinion"
     input_serializer = s.RecordGiveOpinionSerializer
 
-    def perform(self, *, actor: Any, record: Record, data: dict[str, Any]) -> None:
+    def perform(self, *, actor: User, record: Record, data: dict[str, Any]) -> None:
         opinion = record.steps.filter(pk=data["step_id"], kind=RecordStep.Kind.OPINION).first()
         if opinion is None:
             raise ValidationFailed(
@@ -571,7 +573,7 @@ class RequestSupplementView(RecordActionView):
     action = "request-supplement"
     input_serializer = s.RecordRequestSupplementSerializer
 
-    def perform(self, *, actor: Any, record: Record, data: dict[str, Any]) -> None:
+    def perform(self, *, actor: User, record: Record, data: dict[str, Any]) -> None:
         services.supplement_request(
             actor=actor,
             record=record,
@@ -591,7 +593,7 @@ class ReceiveSupplementView(RecordActionView):
     action = "receive-supplement"
     input_serializer = s.RecordReceiveSupplementSerializer
 
-    def perform(self, *, actor: Any, record: Record, data: dict[str, Any]) -> None:
+    def perform(self, *, actor: User, record: Record, data: dict[str, Any]) -> None:
         components = s.components_data(record.procedure_version, data["components"])
         try:
             services.supplement_receive(
@@ -611,7 +613,7 @@ class StopView(RecordActionView):
     action = "stop"
     input_serializer = s.RecordReasonSerializer
 
-    def perform(self, *, actor: Any, record: Record, data: dict[str, Any]) -> None:
+    def perform(self, *, actor: User, record: Record, data: dict[str, Any]) -> None:
         services.record_stop(actor=actor, record=record, reason=data["reason"])
 
 
@@ -626,7 +628,7 @@ class ApproveView(RecordActionView):
     action = "approve"
     input_serializer = s.RecordApproveSerializer
 
-    def perform(self, *, actor: Any, record: Record, data: dict[str, Any]) -> None:
+    def perform(self, *, actor: User, record: Record, data: dict[str, Any]) -> None:
         services.record_approve(
             actor=actor, record=record, note=data["note"], expected_step_id=data["expected_step_id"]
         )
@@ -642,7 +644,7 @@ class MarkResultReadyView(RecordActionView):
     action = "mark-result-ready"
     input_serializer = s.RecordMarkResultReadySerializer
 
-    def perform(self, *, actor: Any, record: Record, data: dict[str, Any]) -> None:
+    def perform(self, *, actor: User, record: Record, data: dict[str, Any]) -> None:
         services.record_mark_result_ready(
             actor=actor, record=record, result_summary=data["result_summary"]
         )
@@ -658,7 +660,7 @@ class ReturnResultView(RecordActionView):
     action = "return-result"
     input_serializer = s.RecordReturnResultSerializer
 
-    def perform(self, *, actor: Any, record: Record, data: dict[str, Any]) -> None:
+    def perform(self, *, actor: User, record: Record, data: dict[str, Any]) -> None:
         services.record_return_result(
             actor=actor, record=record, method=data["method"], note=data["note"]
         )
@@ -674,7 +676,7 @@ class WithdrawView(RecordActionView):
     action = "withdraw"
     input_serializer = s.RecordReasonSerializer
 
-    def perform(self, *, actor: Any, record: Record, data: dict[str, Any]) -> None:
+    def perform(self, *, actor: User, record: Record, data: dict[str, Any]) -> None:
         services.record_withdraw(actor=actor, record=record, reason=data["reason"])
 
 
@@ -689,7 +691,7 @@ class ExtendView(RecordActionView):
     action = "extend"
     input_serializer = s.RecordExtendSerializer
 
-    def perform(self, *, actor: Any, record: Record, data: dict[str, Any]) -> None:
+    def perform(self, *, actor: User, record: Record, data: dict[str, Any]) -> None:
         services.record_extend(
             actor=actor, record=record, new_due_at=data["new_due_at"], reason=data["reason"]
         )
@@ -706,7 +708,7 @@ class ReceiveView(RecordActionView):
     action = "receive"
     input_serializer = s.RecordReceiveOnlineSerializer
 
-    def perform(self, *, actor: Any, record: Record, data: dict[str, Any]) -> None:
+    def perform(self, *, actor: User, record: Record, data: dict[str, Any]) -> None:
         services.record_receive_online(
             actor=actor, record=record, expected_status=data["expected_status"]
         )
@@ -722,7 +724,7 @@ class RefuseView(RecordActionView):
     action = "refuse"
     input_serializer = s.RecordReasonSerializer
 
-    def perform(self, *, actor: Any, record: Record, data: dict[str, Any]) -> None:
+    def perform(self, *, actor: User, record: Record, data: dict[str, Any]) -> None:
         services.record_refuse_online(actor=actor, record=record, reason=data["reason"])
 
 

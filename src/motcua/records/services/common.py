@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from motcua.core import rows
 from motcua.core.errors import Conflict, NotFound
 from motcua.core.hooks import RECORD_EVENT_ADDED, hook_call
+from motcua.core.models import User
 from motcua.organisations.calendar import CountingMode, DurationUnit, WorkingCalendar
 from motcua.organisations.models import Agency
 from motcua.organisations.selectors import calendar_for
@@ -73,7 +74,7 @@ def add_event(
     record: Record,
     *,
     kind: str,
-    actor: Any,
+    actor: User,
     at: datetime,
     from_status: str,
     due_before: datetime | None = None,

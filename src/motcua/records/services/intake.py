@@ -19,6 +19,7 @@ from motcua.catalogue.selectors import PlannedStep, process_plan
 from motcua.core import rows
 from motcua.core.errors import Conflict, PermissionDenied, ValidationFailed
 from motcua.core.memo import memo
+from motcua.core.models import User
 from motcua.organisations.models import Agency
 from motcua.organisations.selectors import calendar_for
 from motcua.records import deadlines, permissions
@@ -297,7 +298,7 @@ def _validate_components(
             )
 
 
-def _start_processing(record: Record, *, actor: Any, at: datetime) -> list[RecordStep]:
+def _start_processing(record: Record, *, actor: User, at: datetime) -> list[RecordStep]:
     """The step instances at receipt, unsaved: a first step at a one-stop desk is done by the
     receiving officer; the next one (the last of the list) becomes active in its unit's queue."""
     plan = plan_for(record)
@@ -388,7 +389,7 @@ def _build_components(
 @transaction.atomic
 def record_receive(
     *,
-    actor: Any,
+    actor: User,
     agency: Agency,
     procedure: Any,
     channel: str,
@@ -440,7 +441,7 @@ def record_receive(
 def _receive(
     record: Record,
     *,
-    actor: Any,
+    actor: User,
     at: datetime,
     components: list[ComponentData] | None,
     fees: list[FeeData] | None,
@@ -519,7 +520,7 @@ def _receive(
 @transaction.atomic
 def record_submit_online(
     *,
-    actor: Any,
+    actor: User,
     source: str,
     external_code: str,
     agency: Agency,
@@ -586,7 +587,7 @@ def record_submit_online(
 
 @transaction.atomic
 def record_receive_online(
-    *, actor: Any, record: Record, expected_status: str | None = None
+    *, actor: User, record: Record, expected_status: str | None = None
 ) -> Record:
     """The desk receives an online submission: it gets its code and appointment now."""
     record = lock(record)
@@ -597,7 +598,7 @@ def record_receive_online(
 
 
 @transaction.atomic
-def record_refuse_online(*, actor: Any, record: Record, reason: str) -> Record:
+def record_refuse_online(*, actor: User, record: Record, reason: str) -> Record:
     record = lock(record)
     permissions.ensure_can_receive(actor, record.agency_id)
     if not (reason or "").strip():
@@ -620,7 +621,7 @@ def record_refuse_online(*, actor: Any, record: Record, reason: str) -> Record:
 @transaction.atomic
 def desk_slip_issue(
     *,
-    actor: Any,
+    actor: User,
     agency: Agency,
     procedure: Any,
     kind: str,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
@@ -41,7 +42,7 @@ def _current(record: Record) -> RecordStep:
 
 
 def _finish_step(
-    step: RecordStep, *, actor: Any, at: datetime, state: str = RecordStep.State.DONE
+    step: RecordStep, *, actor: User, at: datetime, state: str = RecordStep.State.DONE
 ) -> None:
     step.state = state
     step.finished_at = at
@@ -50,7 +51,7 @@ def _finish_step(
     step.save(update_fields=["state", "finished_at", "finished_by", "timeliness"])
 
 
-def _close_open_steps(record: Record, *, actor: Any, at: datetime) -> None:
+def _close_open_steps(record: Record, *, actor: User, at: datetime) -> None:
     for step in record.steps.filter(state=RecordStep.State.ACTIVE):
         _finish_step(step, actor=actor, at=at, state=RecordStep.State.CANCELLED)
 
@@ -92,7 +93,7 @@ def _assignee_may_act(user: Any, *, unit: OrgUnit, role: str, leaders_may_act: b
 
 # ---- queue work ------------------------------------------------------------------------------------
 @transaction.atomic
-def step_claim(*, actor: Any, record: Record, expected_step_id: int | None = None) -> Record:
+def step_claim(*, actor: User, record: Record, expected_step_id: int | None = None) -> Record:
     record = lock(record)
     expect_unchanged(record, expected_status=None, expected_step_id=expected_step_id)
     step = _current(record)
@@ -114,7 +115,7 @@ def step_claim(*, actor: Any, record: Record, expected_step_id: int | None = Non
 
 @transaction.atomic
 def step_assign(
-    *, actor: Any, record: Record, assignee: User, expected_step_id: int | None = None
+    *, actor: User, record: Record, assignee: User, expected_step_id: int | None = None
 ) -> Record:
     record = lock(record)
     expect_unchanged(record, expected_status=None, expected_step_id=expected_step_id)
@@ -143,7 +144,7 @@ def step_assign(
 @transaction.atomic
 def step_forward(
     *,
-    actor: Any,
+    actor: User,
     record: Record,
     assignee: User | None = None,
     note: str = "",
@@ -190,7 +191,7 @@ def step_forward(
 
 @transaction.atomic
 def step_send_back(
-    *, actor: Any, record: Record, to_order: int, reason: str, expected_step_id: int | None = None
+    *, actor: User, record: Record, to_order: int, reason: str, expected_step_id: int | None = None
 ) -> Record:
     """Return the record to an earlier step of the template, with a reason."""
     reason = _reason(reason)
@@ -241,7 +242,7 @@ def step_send_back(
 
 @transaction.atomic
 def step_request_opinion(
-    *, actor: Any, record: Record, unit: OrgUnit, question: str, budget_hours: Decimal | int = 8
+    *, actor: User, record: Record, unit: OrgUnit, question: str, budget_hours: Decimal | int = 8
 ) -> Record:
     """Ask another unit (of any agency) for an opinion; the record does not move."""
     question = _reason(question, field="question")
@@ -294,7 +295,7 @@ def step_request_opinion(
 
 
 @transaction.atomic
-def step_give_opinion(*, actor: Any, opinion: RecordStep, answer: str) -> Record:
+def step_give_opinion(*, actor: User, opinion: RecordStep, answer: str) -> Record:
     answer = _reason(answer, field="answer")
     record = lock(opinion.record_id)
     opinion = RecordStep.objects.select_for_update().get(pk=opinion.pk)
@@ -336,7 +337,7 @@ def step_give_opinion(*, actor: Any, opinion: RecordStep, answer: str) -> Record
 @transaction.atomic
 def supplement_request(
     *,
-    actor: Any,
+    actor: User,
     record: Record,
     reason: str,
     items: list[dict[str, Any]],
@@ -399,7 +400,7 @@ def supplement_request(
 
 @transaction.atomic
 def supplement_receive(
-    *, actor: Any, record: Record, components: list[ComponentData] | None = None, note: str = ""
+    *, actor: User, record: Record, components: list[ComponentData] | None = None, note: str = ""
 ) -> Record:
     """The desk receives the supplement: the clock resumes (pause rule) or restarts."""
     record = lock(record)
@@ -478,7 +479,7 @@ def supplement_receive(
 
 # ---- ending --------------------------------------------------------------------------------------
 @transaction.atomic
-def record_stop(*, actor: Any, record: Record, reason: str) -> Record:
+def record_stop(*, actor: User, record: Record, reason: str) -> Record:
     """Stop processing (Thông báo dừng giải quyết hồ sơ)."""
     reason = _reason(reason)
     record = lock(record)
@@ -509,7 +510,7 @@ def record_stop(*, actor: Any, record: Record, reason: str) -> Record:
 
 @transaction.atomic
 def record_approve(
-    *, actor: Any, record: Record, note: str = "", expected_step_id: int | None = None
+    *, actor: User, record: Record, note: str = "", expected_step_id: int | None = None
 ) -> Record:
     """A leader approves the result at their step."""
     record = lock(record)
@@ -551,7 +552,7 @@ def record_approve(
 
 
 @transaction.atomic
-def record_mark_result_ready(*, actor: Any, record: Record, result_summary: str = "") -> Record:
+def record_mark_result_ready(*, actor: User, record: Record, result_summary: str = "") -> Record:
     record = lock(record)
     permissions.ensure_can_mark_ready(actor, record)
     previous = record.status
@@ -584,7 +585,7 @@ def record_mark_result_ready(*, actor: Any, record: Record, result_summary: str 
 
 
 @transaction.atomic
-def record_return_result(*, actor: Any, record: Record, method: str, note: str = "") -> Record:
+def record_return_result(*, actor: User, record: Record, method: str, note: str = "") -> Record:
     if method not in ("desk", "postal", "electronic"):
         raise ValidationFailed(
             _("Choose how the result is returned: at the desk, by post or electronically."),
@@ -612,7 +613,7 @@ def record_return_result(*, actor: Any, record: Record, method: str, note: str =
 
 
 @transaction.atomic
-def record_withdraw(*, actor: Any, record: Record, reason: str) -> Record:
+def record_withdraw(*, actor: User, record: Record, reason: str) -> Record:
     """The applicant withdraws the record (their written request is received at the desk)."""
     reason = _reason(reason)
     record = lock(record)
@@ -629,7 +630,7 @@ def record_withdraw(*, actor: Any, record: Record, reason: str) -> Record:
 
 
 @transaction.atomic
-def record_extend(*, actor: Any, record: Record, new_due_at: datetime, reason: str) -> Extension:
+def record_extend(*, actor: User, record: Record, new_due_at: datetime, reason: str) -> Extension:
     """Apology and new appointment, issued before the current appointment passes."""
     reason = _reason(reason)
     if new_due_at.tzinfo is None:
@@ -679,7 +680,7 @@ def record_extend(*, actor: Any, record: Record, new_due_at: datetime, reason: s
     return extension
 
 
-def cal_tz():  # type: ignore[no-untyped-def]
+def cal_tz() -> ZoneInfo:
     from motcua.organisations.calendar import TZ
 
     return TZ

@@ -21,6 +21,7 @@ from motcua.catalogue.models import Procedure, ProcedureVersion
 from motcua.catalogue.selectors import current_from_prefetch, procedures_at_agency
 from motcua.core.errors import DomainError, NotFound
 from motcua.core.lookups import parse_id
+from motcua.core.users import signed_in
 from motcua.organisations.calendar import DurationUnit, fmt_instant, unit_label
 from motcua.organisations.models import Agency
 from motcua.organisations.selectors import calendar_for
@@ -177,7 +178,7 @@ def intake(request: HtmxHttpRequest) -> HttpResponse:
     try:
         if data["outcome"] == OUTCOME_RECEIVE:
             record = services.record_receive(
-                actor=request.user,
+                actor=signed_in(request.user),
                 agency=agency,
                 procedure=data["procedure"],
                 channel=data["channel"],
@@ -212,7 +213,7 @@ def intake(request: HtmxHttpRequest) -> HttpResponse:
         if data["outcome"] == OUTCOME_GUIDANCE and not reason:
             reason = _("The dossier is not complete: add or complete the documents listed below.")
         slip = services.desk_slip_issue(
-            actor=request.user,
+            actor=signed_in(request.user),
             agency=agency,
             procedure=data["procedure"],
             kind=data["outcome"],

@@ -30,6 +30,7 @@ from motcua.audit.services import audit_request
 from motcua.catalogue.selectors import PlannedStep, process_plan
 from motcua.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from motcua.core.models import User
+from motcua.core.users import signed_in
 from motcua.organisations.calendar import fmt_instant
 from motcua.records import deadlines, masking, services
 from motcua.records import forms as f
@@ -51,7 +52,7 @@ from motcua.records.workflow import Action, Status, ensure_action
 class ActionSpec:
     action: str
     form_class: type[django_forms.Form]
-    run: Callable[[Any, Record, dict[str, Any], ActionContext], str]
+    run: Callable[[User, Record, dict[str, Any], ActionContext], str]
     style: str = ""  # "primary", "danger" or "" (a plain button)
     confirm: str = ""
 
@@ -149,12 +150,12 @@ def _code(record: Record) -> dict[str, str]:
     return {"code": record.code or ""}
 
 
-def _claim(user: Any, record: Record, data: dict[str, Any], ctx: ActionContext) -> str:
+def _claim(user: User, record: Record, data: dict[str, Any], ctx: ActionContext) -> str:
     services.step_claim(actor=user, record=record, expected_step_id=data.get("expected_step_id"))
     return _("You claimed record %(code)s: it is now in your queue.") % _code(record)
 
 
-def _assign(user: Any, record: Record, data: dict[str, Any], ctx: ActionContext) -> str:
+def _assign(user: User, record: Record, data: dict[str, Any], ctx: ActionContext) -> str:
     assignee = data["assignee"]
     services.step_assign(
         actor=user, record=record, assignee=assignee, expected_step_id=data.get("expected_step_id")
@@ -165,7 +166,7 @@ def _assign(user: Any, record: Record, data: dict[str, Any], ctx: ActionContext)
     }
 
 
-def _forward(user: Any, record: Record, data: dict[str, Any], ctx: ActionContext) -> str:
+def _forward(user: User, record: Record, data: dict[str, Any], ctx: ActionContext) -> str:
     result = services.step_forward(
         actor=user,
         record=record,
@@ -178,7 +179,7 @@ def _forward(user: Any, record: Record, data: dict[str, Any], ctx: ActionContext
     return _("Record %(code)s forwarded to %(unit)s.") % {**_code(record), "unit": unit}
 
 
-def _send_back(user: Any, record: Record, data: dict[str, Any], ctx: ActionContext) -> str:
+def _send_back(user: User, record: Record, data: dict[str, Any], ctx: ActionContext) -> str:
     result = services.step_send_back(
         actor=user,
         record=record,
@@ -191,7 +192,7 @@ def _send_back(user: Any, record: Record, data: dict[str, Any], ctx: ActionConte
     return _("Record %(code)s sent back to %(unit)s.") % {**_code(record), "unit": unit}
 
 
-def _request_opinion(user: Any, record: Record, data: dict[str, Any], ctx: ActionContext) -> str:
+def _request_opinion(user: User, record: Record, data: dict[str, Any], ctx: ActionContext) -> str:
     unit = data["unit"]
     services.step_request_opinion(
         actor=user,
@@ -203,14 +204,16 @@ def _request_opinion(user: Any, record: Record, data: dict[str, Any], ctx: Actio
     return _("Opinion requested from %(unit)s.") % {"unit": unit.name}
 
 
-def _give_opinion(user: Any, record: Record, data: dict[str, Any], ctx: ActionContext) -> str:
+def _give_opinion(user: User, record: Record, data: dict[str, Any], ctx: ActionContext) -> str:
     services.step_give_opinion(
         actor=user, opinion=ctx.opinion(data["opinion"]), answer=data["answer"]
     )
     return _("Your opinion on record %(code)s was recorded.") % _code(record)
 
 
-def _request_supplement(user: Any, record: Record, data: dict[str, Any], ctx: ActionContext) -> str:
+def _request_supplement(
+    user: User, record: Record, data: dict[str, Any], ctx: ActionContext
+) -> str:
     round_ = services.supplement_request(
         actor=user,
         record=record,
@@ -223,18 +226,20 @@ def _request_supplement(user: Any, record: Record, data: dict[str, Any], ctx: Ac
     ) % {"number": round_.number}
 
 
-def _receive_supplement(user: Any, record: Record, data: dict[str, Any], ctx: ActionContext) -> str:
+def _receive_supplement(
+    user: User, record: Record, data: dict[str, Any], ctx: ActionContext
+) -> str:
     result = services.supplement_receive(actor=user, record=record, note=data.get("note", ""))
     due = fmt_instant(result.due_at) if result.due_at else "—"
     return _("Supplement received. The appointment is now %(due)s.") % {"due": due}
 
 
-def _stop(user: Any, record: Record, data: dict[str, Any], ctx: ActionContext) -> str:
+def _stop(user: User, record: Record, data: dict[str, Any], ctx: ActionContext) -> str:
     services.record_stop(actor=user, record=record, reason=data["reason"])
     return _("Processing of record %(code)s stopped.") % _code(record)
 
 
-def _approve(user: Any, record: Record, data: dict[str, Any], ctx: ActionContext) -> str:
+def _approve(user: User, record: Record, data: dict[str, Any], ctx: ActionContext) -> str:
     services.record_approve(
         actor=user,
         record=record,
@@ -244,26 +249,26 @@ def _approve(user: Any, record: Record, data: dict[str, Any], ctx: ActionContext
     return _("Record %(code)s approved.") % _code(record)
 
 
-def _mark_result_ready(user: Any, record: Record, data: dict[str, Any], ctx: ActionContext) -> str:
+def _mark_result_ready(user: User, record: Record, data: dict[str, Any], ctx: ActionContext) -> str:
     services.record_mark_result_ready(
         actor=user, record=record, result_summary=data.get("result_summary", "")
     )
     return _("The result of record %(code)s is ready to be returned.") % _code(record)
 
 
-def _return_result(user: Any, record: Record, data: dict[str, Any], ctx: ActionContext) -> str:
+def _return_result(user: User, record: Record, data: dict[str, Any], ctx: ActionContext) -> str:
     services.record_return_result(
         actor=user, record=record, method=data["method"], note=data.get("note", "")
     )
     return _("The result of record %(code)s was returned.") % _code(record)
 
 
-def _withdraw(user: Any, record: Record, data: dict[str, Any], ctx: ActionContext) -> str:
+def _withdraw(user: User, record: Record, data: dict[str, Any], ctx: ActionContext) -> str:
     services.record_withdraw(actor=user, record=record, reason=data["reason"])
     return _("Record %(code)s withdrawn at the applicant's request.") % _code(record)
 
 
-def _extend(user: Any, record: Record, data: dict[str, Any], ctx: ActionContext) -> str:
+def _extend(user: User, record: Record, data: dict[str, Any], ctx: ActionContext) -> str:
     extension = services.record_extend(
         actor=user, record=record, new_due_at=data["new_due_at"], reason=data["reason"]
     )
@@ -272,14 +277,14 @@ def _extend(user: Any, record: Record, data: dict[str, Any], ctx: ActionContext)
     }
 
 
-def _receive(user: Any, record: Record, data: dict[str, Any], ctx: ActionContext) -> str:
+def _receive(user: User, record: Record, data: dict[str, Any], ctx: ActionContext) -> str:
     result = services.record_receive_online(
         actor=user, record=record, expected_status=data.get("expected_status") or None
     )
     return _("Online submission received as record %(code)s.") % _code(result)
 
 
-def _refuse(user: Any, record: Record, data: dict[str, Any], ctx: ActionContext) -> str:
+def _refuse(user: User, record: Record, data: dict[str, Any], ctx: ActionContext) -> str:
     services.record_refuse_online(actor=user, record=record, reason=data["reason"])
     return _("The online submission was refused; the applicant is told the reason.")
 
@@ -546,7 +551,7 @@ def record_action(
     spec = SPECS.get(action)
     if spec is None:
         raise Http404
-    user = request.user
+    user = signed_in(request.user)
     record = _load(user, code, pk)
     return_to = request.POST.get("return_to", "")
     if return_to not in ("", "queue_row", "submission_row"):
