@@ -53,13 +53,13 @@ def _lock_record(record: Any) -> Any:
     return lock(record)
 
 
-def _signer_line(user: Any) -> tuple[str, str]:
+def _signer_line(user: User) -> tuple[str, str]:
     title = (getattr(user, "title", "") or "").strip()
     heading = texts.LEADER_TITLE_DEPUTY if title.lower().startswith("phó") else texts.LEADER_TITLE
     return heading, str(user)
 
 
-def _default_leader(agency_id: int) -> Any:
+def _default_leader(agency_id: int) -> User | None:
     credential = (
         SigningCredential.objects.select_related("user")
         .filter(kind=CredentialKind.PERSONAL, agency_id=agency_id, is_active=True)
@@ -71,7 +71,7 @@ def _default_leader(agency_id: int) -> Any:
 
 @transaction.atomic
 def result_generate(
-    *, actor: User, record: Any, content: str = "", signer: Any | None = None
+    *, actor: User, record: Any, content: str = "", signer: User | None = None
 ) -> ResultDocument:
     """Render the record's result document (PDF/A-2b) and register it with a new result code.
 

@@ -73,7 +73,9 @@ def _emit(record: Record, **kwargs: Any) -> None:
     add_event(record, **kwargs)
 
 
-def _assignee_may_act(user: Any, *, unit: OrgUnit, role: str, leaders_may_act: bool) -> None:
+def _assignee_may_act(
+    user: User | None, *, unit: OrgUnit, role: str, leaders_may_act: bool
+) -> None:
     """A step is only given to somebody who may act on it (``permissions.may_act_on``)."""
     if user is None:
         return
