@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db.models import F, Q, QuerySet
 from django.forms.utils import pretty_name
 from django.utils import timezone
-from django.utils.functional import lazy
+from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -27,7 +27,7 @@ from motcua.records.workflow import OPEN, Status
 PROCEDURE_CODE_PREFIX = re.compile(r"\d(\.\d{0,6})?")
 
 
-def _descending(label: str) -> str:
+def _descending(label: str | Promise) -> str:
     return gettext("%s (descending)") % label  # django-filter's own message
 
 
