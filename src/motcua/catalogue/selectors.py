@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from motcua.catalogue.models import Procedure, ProcedureVersion, ProcessStep, VersionStatus
 from motcua.core.errors import ValidationFailed
 from motcua.core.lookups import is_code
+from motcua.core.users import RequestUser
 from motcua.organisations.models import Agency, OrgUnit
 
 IN_FORCE_ATTR = "versions_in_force"
@@ -118,7 +119,7 @@ def filter_agency(
 
 def procedure_list(
     *,
-    user: Any,
+    user: RequestUser | None,
     search: str = "",
     field: str = "",
     agency: str = "",
@@ -153,7 +154,7 @@ def with_current_version(
     return queryset.prefetch_related(Prefetch("versions", queryset=in_force, to_attr=IN_FORCE_ATTR))
 
 
-def versions_for_export(*, user: Any) -> list[ProcedureVersion]:
+def versions_for_export(*, user: RequestUser | None) -> list[ProcedureVersion]:
     """For each procedure (by code): its newest published version, or its draft when it was
     never published. Procedures whose versions are all retired are left out."""
     versions = versions_with_content(
@@ -171,7 +172,7 @@ def versions_for_export(*, user: Any) -> list[ProcedureVersion]:
     return sorted(chosen.values(), key=lambda v: v.procedure.code)
 
 
-def procedure_get(*, user: Any, code: str) -> Procedure | None:
+def procedure_get(*, user: RequestUser | None, code: str) -> Procedure | None:
     # No code holds a control character (PostgreSQL refuses a NUL in a query: a 500).
     if not is_code(code, Procedure._meta.get_field("code").max_length or 0):
         return None
@@ -179,7 +180,7 @@ def procedure_get(*, user: Any, code: str) -> Procedure | None:
 
 
 def procedures_at_agency(
-    *, user: Any, agency: Agency, at: datetime | None = None
+    *, user: RequestUser | None, agency: Agency, at: datetime | None = None
 ) -> QuerySet[Procedure]:
     """Active procedures a one-stop desk of ``agency`` may receive now: their current version
     names the agency as implementing or receiving agency."""

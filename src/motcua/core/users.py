@@ -11,7 +11,12 @@ from motcua.core.models import User
 
 def signed_in(user: User | AnonymousUser) -> User:
     """``request.user`` where only a signed-in user gets: a ``login_required`` view, the admin,
-    an API view behind its authentication (an API client acts as its service account). For
-    the type checker only: it checks nothing (the view's guard did) and changes nothing, so a
-    service refuses exactly what it refused before."""
+    an API view behind its authentication (an API client acts as its service account), a
+    selector past its ``is_authenticated`` check. For the type checker only: it checks nothing
+    (the guard before it did) and changes nothing, so a service refuses exactly what it
+    refused before."""
     return cast(User, user)
+
+
+# ``request.user`` as Django gives it: the selectors that scope reads take either.
+RequestUser = User | AnonymousUser

@@ -11,6 +11,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from motcua.core.errors import NotFound
+from motcua.core.users import RequestUser
 from motcua.documents.models import (
     DigitisedDocument,
     DocumentReuse,
@@ -71,7 +72,7 @@ def digitised_valid_for(owner_id_number: str) -> QuerySet[DigitisedDocument]:
     )
 
 
-def reusable_for(*, record: Any, user: Any) -> ReuseOptions:
+def reusable_for(*, record: Any, user: RequestUser) -> ReuseOptions:
     """What ``user`` may reuse for ``record``'s applicant (same ID number): the applicant's valid
     digitised documents and the signed results of the applicant's other records that ``user``
     may see (``records.selectors.record_list``). Nothing for a user who may not attach documents

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Min, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from motcua.core.users import RequestUser
 from motcua.exchange import permissions
 from motcua.exchange.models import Delivery, DeliveryState, Subscriber
 
@@ -44,7 +44,7 @@ def _local_day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     return low, high
 
 
-def reconciliation(*, user: Any, start: date, end: date) -> list[DayRow]:
+def reconciliation(*, user: RequestUser, start: date, end: date) -> list[DayRow]:
     """Per subscriber and local day (of the event entering the outbox): produced, delivered,
     pending (not yet attempted or in flight), failed (retrying), dead. One grouped query."""
     permissions.ensure_can_monitor(user)
@@ -78,7 +78,7 @@ def reconciliation(*, user: Any, start: date, end: date) -> list[DayRow]:
 
 
 def deliveries(
-    *, user: Any, subscriber_id: int | None = None, day: date | None = None, state: str = ""
+    *, user: RequestUser, subscriber_id: int | None = None, day: date | None = None, state: str = ""
 ) -> QuerySet[Delivery]:
     permissions.ensure_can_monitor(user)
     qs = Delivery.objects.select_related("subscriber", "event").order_by("-id")

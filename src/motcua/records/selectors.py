@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.core.errors import NotFound
+from motcua.core.models import User
+from motcua.core.users import RequestUser, signed_in
 from motcua.organisations.models import Role, StaffRole
 from motcua.records.models import Record, RecordEvent, RecordStep
 from motcua.records.workflow import OPEN
 
 
-def _record_roles(user: Any) -> list[tuple[int, int | None]]:
+def _record_roles(user: User) -> list[tuple[int, int | None]]:
     """(agency, unit) of the user's roles that give sight of records. A system administrator
     manages configuration: that role alone shows no record (personal data is read by a
     superuser, through the logged record page)."""
@@ -26,13 +27,13 @@ def _record_roles(user: Any) -> list[tuple[int, int | None]]:
     )
 
 
-def _scope_q(user: Any) -> Q | None:
+def _scope_q(user: RequestUser) -> Q | None:
     """None = everything (superuser); Q() matching nothing for users without roles."""
     if not getattr(user, "is_authenticated", False):
         return Q(pk__in=[])
     if user.is_superuser:
         return None
-    roles = _record_roles(user)
+    roles = _record_roles(signed_in(user))
     if not roles:
         return Q(pk__in=[])
     agency_ids = {agency for agency, _unit in roles}
@@ -43,13 +44,13 @@ def _scope_q(user: Any) -> Q | None:
     return Q(agency_id__in=agency_ids) | Q(Exists(step_in_scope))
 
 
-def record_list(*, user: Any) -> QuerySet[Record]:
+def record_list(*, user: RequestUser) -> QuerySet[Record]:
     qs = Record.objects.all()
     scope = _scope_q(user)
     return qs if scope is None else qs.filter(scope)
 
 
-def record_get(*, user: Any, code: str) -> Record:
+def record_get(*, user: RequestUser, code: str) -> Record:
     record = (
         record_list(user=user)
         .select_related(
@@ -63,7 +64,7 @@ def record_get(*, user: Any, code: str) -> Record:
     return record
 
 
-def record_get_by_pk(*, user: Any, pk: int) -> Record:
+def record_get_by_pk(*, user: RequestUser, pk: int) -> Record:
     record = record_list(user=user).filter(pk=pk).first()
     if record is None:
         raise NotFound(_("Record not found."))
@@ -78,12 +79,12 @@ def _active_steps() -> QuerySet[RecordStep]:
     return RecordStep.objects.filter(state=RecordStep.State.ACTIVE, record__status__in=list(OPEN))
 
 
-def steps_my_queue(*, user: Any) -> QuerySet[RecordStep]:
+def steps_my_queue(*, user: User) -> QuerySet[RecordStep]:
     """Active steps assigned to the user."""
     return _active_steps().filter(assignee=user)
 
 
-def steps_unit_queue(*, user: Any) -> QuerySet[RecordStep]:
+def steps_unit_queue(*, user: User) -> QuerySet[RecordStep]:
     """Active, unassigned steps in the user's units (agency-wide roles see the whole agency)."""
     roles = _record_roles(user)
     condition = Q(pk__in=[])

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from motcua.core.errors import NotFound
 from motcua.core.models import User
+from motcua.core.users import RequestUser, signed_in
 from motcua.organisations.models import Agency, OrgUnit, Role, StaffRole
 from motcua.organisations.selectors import calendar_for
 from motcua.records.models import DeskSlip, Record, RecordEvent, RecordStep
@@ -62,12 +63,12 @@ def _due_soon_q(now: datetime, until: datetime) -> Q:
     return Q(record__paused_at__isnull=True, record__due_at__gte=now, record__due_at__lte=until)
 
 
-def _my_work(user: Any) -> QuerySet[RecordStep]:
+def _my_work(user: User) -> QuerySet[RecordStep]:
     return steps_my_queue(user=user) | steps_unit_queue(user=user)
 
 
 def queue_steps(
-    *, user: Any, queue: str, now: datetime, until: datetime | None = None
+    *, user: User, queue: str, now: datetime, until: datetime | None = None
 ) -> QuerySet[RecordStep]:
     """The active steps of one queue, unordered and without joins (see :func:`queue_rows`).
 
@@ -188,7 +189,7 @@ class QueueCount:
     capped: bool
 
 
-def queue_counts(*, user: Any, now: datetime, until: datetime) -> dict[str, QueueCount]:
+def queue_counts(*, user: User, now: datetime, until: datetime) -> dict[str, QueueCount]:
     """The four counts in two queries, one per part of the user's work: "mine" (assigned to
     the user) and "unit" (waiting unassigned in the user's units), each counted in one pass
     with the deadline queues as filtered counts (they are cut from the union of the two).
@@ -265,7 +266,7 @@ _RECORD_RELATED = (
 )
 
 
-def record_by_ref(*, user: Any, code: str | None = None, pk: int | None = None) -> Record:
+def record_by_ref(*, user: RequestUser, code: str | None = None, pk: int | None = None) -> Record:
     """The record with ``code`` (or, for an online submission that has no code yet, ``pk``)
     if ``user`` may see it; ``NotFound`` otherwise. Starts from ``record_list``."""
     qs = record_list(user=user).select_related(*_RECORD_RELATED)
@@ -280,7 +281,7 @@ def record_by_ref(*, user: Any, code: str | None = None, pk: int | None = None) 
     return record
 
 
-def record_page(*, user: Any, code: str) -> RecordPage:
+def record_page(*, user: RequestUser, code: str) -> RecordPage:
     """The record ``code`` if ``user`` may see it (else ``NotFound``) and what its page shows,
     in a fixed number of queries."""
     return record_page_for(record_by_ref(user=user, code=code))
@@ -305,15 +306,15 @@ def record_page_for(record: Record) -> RecordPage:
 
 
 # ---- desk ---------------------------------------------------------------------------------------
-def desk_agencies(*, user: Any) -> list[Agency]:
+def desk_agencies(*, user: RequestUser) -> list[Agency]:
     """Agencies where ``user`` is a reception officer, by name."""
     if not getattr(user, "is_authenticated", False):
         return []
-    ids = StaffRole.objects.filter(user=user, role=Role.RECEPTION).values("agency_id")
+    ids = StaffRole.objects.filter(user=signed_in(user), role=Role.RECEPTION).values("agency_id")
     return list(Agency.objects.filter(pk__in=ids, is_active=True).order_by("name"))
 
 
-def submissions_waiting(*, user: Any, agencies: list[Agency]) -> QuerySet[Record]:
+def submissions_waiting(*, user: RequestUser, agencies: list[Agency]) -> QuerySet[Record]:
     """Online submissions (status 1) waiting at the desks of ``agencies``, oldest first."""
     return (
         record_list(user=user)
@@ -323,7 +324,7 @@ def submissions_waiting(*, user: Any, agencies: list[Agency]) -> QuerySet[Record
     )
 
 
-def desk_slip_get(*, user: Any, pk: int) -> DeskSlip:
+def desk_slip_get(*, user: RequestUser, pk: int) -> DeskSlip:
     """A desk slip issued at an agency where ``user`` works (else ``NotFound``)."""
     if not getattr(user, "is_authenticated", False):
         raise NotFound("Desk slip not found.")
@@ -331,7 +332,7 @@ def desk_slip_get(*, user: Any, pk: int) -> DeskSlip:
         "agency", "procedure_version", "procedure_version__procedure", "issued_by"
     )
     if not user.is_superuser:
-        working = StaffRole.objects.filter(user=user).exclude(role=Role.SYSTEM_ADMIN)
+        working = StaffRole.objects.filter(user=signed_in(user)).exclude(role=Role.SYSTEM_ADMIN)
         slips = slips.filter(agency_id__in=working.values("agency_id"))
     slip = slips.filter(pk=pk).first()
     if slip is None:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from motcua.core.users import signed_in
 from motcua.records import deadlines, permissions
 from motcua.records.filters import RecordFilterSet
 from motcua.records.models import Record, RecordStep
@@ -131,7 +132,7 @@ def _tabs(request: HtmxHttpRequest, counts: dict[str, Any], current: str) -> lis
 def queue_view(request: HtmxHttpRequest, queue: str) -> HttpResponse:
     if queue not in QUEUES:
         raise Http404
-    user = request.user
+    user = signed_in(request.user)
     now = timezone.now()
     until = due_soon_until(now=now)
     counts = queue_counts(user=user, now=now, until=until)
