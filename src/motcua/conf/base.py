@@ -193,7 +193,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # JSON refusing deep nesting and lone surrogates with a 400 (docs/security.md, bad input).
     "DEFAULT_PARSER_CLASSES": [
-        "motcua.core.api.StrictJSONParser",
+        "motcua.core.parsers.StrictJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
@@ -283,6 +283,8 @@ MOTCUA_PROVINCE_NAME = env_str("MOTCUA_PROVINCE_NAME", "Tỉnh Minh Họa")
 MOTCUA_DUE_SOON_WORKING_HOURS = env_int("MOTCUA_DUE_SOON_WORKING_HOURS", 16)
 # MOTCUA_UPLOAD_MAX_MB: largest scanned document accepted at the desk (PDF, JPEG or PNG), in MB.
 MOTCUA_UPLOAD_MAX_MB = env_int("MOTCUA_UPLOAD_MAX_MB", 20)
+# MOTCUA_IMPORT_MAX_MB: largest JSON Lines body of POST /api/v1/imports/records, in MB (above: 413).
+MOTCUA_IMPORT_MAX_MB = env_int("MOTCUA_IMPORT_MAX_MB", 200)
 
 # ---- personal data retention (docs/security.md, `motcua purge-personal-data`) -------------------
 # MOTCUA_RETENTION_RECORD_YEARS: years after a record is closed (returned, stopped, withdrawn,

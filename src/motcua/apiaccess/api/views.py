@@ -24,8 +24,9 @@ from rest_framework.views import APIView
 from motcua.apiaccess import services
 from motcua.apiaccess.api.serializers import InboundRecordAnswerSerializer, InboundRecordSerializer
 from motcua.apiaccess.authentication import ClientAuth, ClientTokenAuthentication
-from motcua.core.api import MB, ErrorSerializer, StrictJSONParser, exception_handler, too_large
+from motcua.core.api import ErrorSerializer, exception_handler
 from motcua.core.errors import DomainError, ValidationFailed
+from motcua.core.parsers import MB, StrictJSONParser, too_large
 from motcua.core.users import signed_in
 from motcua.records.api.views import flatten_errors, invalid, renamed
 from motcua.records.models import Record

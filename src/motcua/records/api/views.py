@@ -26,10 +26,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from motcua.audit.services import audit_request
-from motcua.core.api import ErrorSerializer, StrictJSONParser
+from motcua.core.api import ErrorSerializer
 from motcua.core.errors import Conflict, NotFound, ValidationFailed
 from motcua.core.lookups import is_code, parse_id
 from motcua.core.models import User
+from motcua.core.parsers import StrictJSONParser
 from motcua.core.users import signed_in
 from motcua.records import services
 from motcua.records.api import serializers as s

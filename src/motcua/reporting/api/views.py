@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import ParseError
 from rest_framework.parsers import BaseParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from motcua.audit.context import client_ip
 from motcua.core.api import ErrorSerializer
 from motcua.core.errors import ValidationFailed
+from motcua.core.parsers import MB, read_body, utf8_text
 from motcua.organisations.models.agency import AGENCY_CODE_PATTERN
 from motcua.reporting.legacy_import import can_import, records_import
 from motcua.reporting.settlement import (
@@ -94,17 +95,16 @@ class SettlementReportView(APIView):
 
 
 class JsonLinesParser(BaseParser):
+    """The import body as UTF-8 text (a 400 otherwise), at most ``MOTCUA_IMPORT_MAX_MB``: above
+    it a 413 ``too_large``, after reading one byte more than the limit."""
+
     media_type = "application/x-ndjson"
 
     def parse(  # type: ignore[override]
         self, stream: Any, media_type: str | None = None, parser_context: Any = None
     ) -> str:
-        if stream is None:
-            return ""
-        try:
-            return stream.read().decode("utf-8")
-        except UnicodeDecodeError as exc:  # a 400, not a 500
-            raise ParseError(_("The body is not UTF-8 text.")) from exc
+        limit = int(settings.MOTCUA_IMPORT_MAX_MB * MB)
+        return utf8_text(read_body(stream, limit, parser_context))
 
 
 class PlainJsonLinesParser(JsonLinesParser):
@@ -140,7 +140,8 @@ class RecordImportView(APIView):
         summary="Import historical records (JSON Lines, one record per line)",
         description=(
             "Superusers only (a staff account without superuser status gets 403). Every import "
-            "is written to the audit log (who, the body's SHA-256, the counts)."
+            "is written to the audit log (who, the body's SHA-256, the counts). A body above "
+            "MOTCUA_IMPORT_MAX_MB (200 MB by default) is a 413 `too_large`."
         ),
         parameters=[OpenApiParameter("create_missing", OpenApiTypes.BOOL)],
         request={"application/x-ndjson": OpenApiTypes.STR},
@@ -148,6 +149,7 @@ class RecordImportView(APIView):
             200: ImportSummarySerializer,
             400: OpenApiResponse(ErrorSerializer),
             403: OpenApiResponse(ErrorSerializer),
+            413: OpenApiResponse(ErrorSerializer),
         },
     )
     def post(self, request: Request) -> Response:
