@@ -92,6 +92,9 @@ MIDDLEWARE = [
     "motcua.core.middleware.ChosenLanguageMiddleware",
     # A control character in the path (/tra-cuu/%00): 404 before any view or query.
     "motcua.core.middleware.ControlCharacterPathMiddleware",
+    # Form fields and query strings are UTF-8 whatever charset the client names (utf-7 smuggles
+    # lone surrogates).
+    "motcua.core.middleware.Utf8RequestMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -9,6 +9,7 @@ printed documents). So the language comes only from the choice made with the lan
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Callable
 
@@ -69,4 +70,22 @@ class ControlCharacterPathMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if _CONTROL.search(request.path_info):
             raise Http404("control character in the path")
+        return self.get_response(request)
+
+
+class Utf8RequestMiddleware:
+    """Form fields and query strings are read as UTF-8 whatever charset the client names.
+
+    Django decodes them with the ``charset`` of the request's Content-Type, and accepts any
+    Python codec there: ``charset=utf-7`` turns ``+2AA-`` into a lone surrogate (U+D800) that
+    no database or encoder accepts further on (a 500). Every page and form of motcua is UTF-8,
+    so another charset is ignored; invalid bytes become U+FFFD as for any UTF-8 body. JSON bodies
+    are read as UTF-8 by ``core.parsers`` already."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if request.encoding and codecs.lookup(request.encoding).name != "utf-8":
+            request.encoding = "utf-8"  # also drops any GET/POST decoded so far
         return self.get_response(request)
