@@ -314,3 +314,44 @@ def test_a_model_that_is_not_writable_is_refused():
         with pytest.raises(rows.NotWritable, match=r"core\.rows may not write core\.User"):
             call()
     assert not type(user).objects.filter(username=user.username).exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="psycopg's literals and fast path")
+def test_postgresql_receives_the_literals_of_djangos_statement(written):
+    """On PostgreSQL core.rows hands str, int, bool, aware datetime, date and UUID values to
+    psycopg without the field methods, and composes statements of more than 50 parameters
+    itself: the statement the server receives carries, row after row, exactly the literals of
+    the statement Django would send for each instance."""
+    from django.test.utils import CaptureQueriesContext
+    from psycopg import ClientCursor
+
+    def values(sql: str) -> str:
+        return sql.split(" VALUES ", 1)[1].rsplit(" RETURNING ", 1)[0]
+
+    for label in (
+        "records.RecordComponent",
+        "records.RecordStep",
+        "records.RecordFee",
+        "apiaccess.ApiCall",
+    ):
+        model = apps.get_model(label)
+        assert any(fast for _a, _f, fast in rows._insert_plan(model, "postgresql")), label
+        # More than 50 parameters: the statement is composed by rows.execute.
+        width = len(written[label]) * len(rows._insert_fields(model))
+        sources = written[label] * (rows.PSYCOPG_CACHED_PARAMS // width + 1)
+        objs = [_new(obj) for obj in sources]
+        with travel("2025-04-22 09:30"):
+            with CaptureQueriesContext(connection) as ctx:
+                rows.insert(objs)
+            expected = []
+            for obj in sources:
+                sql, params = _django_statement(
+                    lambda obj=obj: models.Model.save(_new(obj), force_insert=True)
+                )
+                mogrified = ClientCursor(connection.connection).mogrify(sql, params)
+                expected.append(values(mogrified))
+        [sent] = [q["sql"] for q in ctx.captured_queries]
+        assert len(objs) * len(rows._insert_fields(model)) > rows.PSYCOPG_CACHED_PARAMS
+        assert values(sent) == ", ".join(expected), label
+        assert all(obj.pk is not None and not obj._state.adding for obj in objs)
