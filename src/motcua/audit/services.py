@@ -125,8 +125,9 @@ def _create_head(cursor: Any) -> None:
 
 
 def _lock_head() -> str:
-    """Lock the chain head row until commit (a no-op update takes the row lock on PostgreSQL;
-    SQLite's write transaction is already exclusive) and return the last hash."""
+    """Lock the chain head row until commit (a no-op update takes the row lock; SQLite's write
+    transaction is already exclusive) and return the last hash. Not PostgreSQL: there
+    ``_append_chained`` locks the head in the statement that appends."""
     table = _head_table()
     with connection.cursor() as cursor:
         for _attempt in range(2):
@@ -171,23 +172,10 @@ def _append_chained(entry: AuditEntry) -> AuditEntry:
 
 
 def _append(entry: AuditEntry) -> None:
-    """INSERT the entry and move the head to it (one statement on PostgreSQL)."""
+    """INSERT the entry and move the head to it (not PostgreSQL: ``_append_chained`` does both
+    there, in the statement that locks the head)."""
     table = _head_table()
     move = f"UPDATE {table} SET last_id = %s, last_hash = %s WHERE id = 1"  # noqa: S608
-    if connection.vendor == "postgresql":
-        insert, params = rows.insert_statement([entry])
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"WITH entry AS ({insert}) "  # noqa: S608
-                f"UPDATE {table} SET last_id = (SELECT id FROM entry), last_hash = %s "
-                "WHERE id = 1 RETURNING last_id",
-                [*params, entry.hash],
-            )
-            row = cursor.fetchone()
-        if row is None:  # pragma: no cover - _lock_head() made sure the head exists
-            raise RuntimeError("audit chain head missing")
-        rows.mark_saved([entry], [row[0]])
-        return
     rows.insert([entry])
     with connection.cursor() as cursor:
         cursor.execute(move, [entry.pk, entry.hash])

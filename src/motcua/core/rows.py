@@ -1,15 +1,18 @@
 """INSERT and UPDATE of model instances without the ORM's per-call query compilation.
 
-For the hot write paths (a record move writes ~10 rows in one transaction). Each call runs the
-same single statement ``Model.save()`` / ``bulk_create()`` would run, with the values prepared by
-the same field methods (``pre_save`` fills ``auto_now`` fields, ``get_db_prep_save`` adapts
-JSON, dates, foreign keys), but the SQL text is built once per model, column set and row count
-instead of on every call: Django's statement compiler was about half of the CPU of an intake
-(bench/intake.py, docs/performance.md "Desk intake").
+For the hot write paths (a record move writes several rows in one transaction). Each call runs
+the same single statement ``Model.save()`` / ``bulk_create()`` would run, with the values
+prepared by the same field methods (``pre_save`` fills ``auto_now`` fields,
+``get_db_prep_save`` adapts JSON, dates, foreign keys), but the SQL text is built once per
+model, column set and row count instead of on every call: Django's statement compiler was a
+large share of the CPU of an intake (measured: docs/performance.md, "Desk intake"; why and
+what it costs: docs/decisions/0004-fast-write-path.md).
 
 What is left out, on purpose: model ``save()`` overrides and the ``pre_save``/``post_save``
-signals (like ``bulk_create``), and validation (like ``save()``). Use these only for models whose
-``save()`` adds nothing but append-only guards, and that no signal receiver watches.
+signals (like ``bulk_create``), and validation (like ``save()``). Only the models in
+``WRITABLE`` may be written here: their ``save()`` adds nothing but append-only guards and no
+signal receiver watches them; core/tests/test_rows_contract.py compares, for each of them, the
+columns and values written here with those Django's own compiler produces.
 """
 
 from __future__ import annotations
@@ -44,6 +47,41 @@ from django.db.models import (
     URLField,
     UUIDField,
 )
+
+# The models this module may write (``app_label.ModelName``). Before adding one: its ``save()``
+# must add nothing but an append-only guard, no ``pre_save``/``post_save`` receiver may watch
+# it, and the contract test (core/tests/test_rows_contract.py) must build an instance of it.
+WRITABLE = frozenset(
+    {
+        "apiaccess.ApiCall",
+        "apiaccess.IdempotencyKey",
+        "apiaccess.InboundSubmission",
+        "audit.AuditEntry",
+        "exchange.Delivery",
+        "exchange.OutboxEvent",
+        "records.Record",
+        "records.RecordComponent",
+        "records.RecordEvent",
+        "records.RecordFee",
+        "records.RecordStep",
+    }
+)
+
+
+class NotWritable(TypeError):
+    """A model that is not in ``WRITABLE`` was handed to this module."""
+
+
+@functools.cache
+def _writable(model: type[Model]) -> type[Model]:
+    """``model``, if this module may write it; otherwise ``NotWritable`` (not cached)."""
+    label = model._meta.label
+    if label not in WRITABLE:
+        raise NotWritable(
+            f"core.rows may not write {label}: it is not in core.rows.WRITABLE (use the ORM, or "
+            "add it there after the checks that list's comment names)"
+        )
+    return model
 
 
 @functools.cache
@@ -149,10 +187,10 @@ def _insert_sql(model: type[Model], vendor: str, rows: int, with_pk: bool = Fals
 
 # psycopg composes a client-side statement by scanning its text for placeholders, and caches
 # that scan only for statements of at most 50 parameters: the record's INSERT (with its event)
-# and the components/fees/steps statement have more, and were scanned at every intake (~13 % of
-# an intake's Python time). Their text is fixed per model and row count, so the scan is cached
-# here; values are turned into literals by psycopg itself (``as_literal``, what its client-side
-# cursor does), so the statement sent is the same.
+# and the components/fees/steps statement have more, and were scanned at every intake (its
+# share of the Python time: docs/performance.md, "Desk intake"). Their text is fixed per model
+# and row count, so the scan is cached here; values are turned into literals by psycopg itself
+# (``as_literal``, what its client-side cursor does), so the statement sent is the same.
 PSYCOPG_CACHED_PARAMS = 50
 
 
@@ -190,7 +228,7 @@ def insert(objs: Sequence[Model]) -> None:
     assigned are resolved the same way); the instances are marked as saved."""
     if not objs:
         return
-    model = type(objs[0])
+    model = _writable(type(objs[0]))
     connection = connections[router.db_for_write(model)]
     batch = max(connection.ops.bulk_batch_size(list(_insert_fields(model)), objs), 1)
     if len(objs) > batch:
@@ -208,7 +246,7 @@ def insert_statement(objs: Sequence[Model], *, with_pk: bool = False) -> tuple[s
     """The INSERT of ``insert`` (``RETURNING`` the primary key) and its parameters, for callers
     that embed it in a larger statement (e.g. a PostgreSQL ``WITH``); then call ``mark_saved``.
     ``with_pk``: the instances carry keys reserved with ``reserve_id``, written as they are."""
-    model = type(objs[0])
+    model = _writable(type(objs[0]))
     connection = connections[router.db_for_write(model)]
     plan = _insert_plan(model, connection.vendor, with_pk)
     params: list[Any] = []
@@ -277,7 +315,7 @@ def reserve_id(model: type[Model]) -> int:
     statement: keys stay unique but, across processes, no longer follow the order of writing
     (order by the instant, the key only breaks ties). A value of a rolled-back transaction is
     not reused, like any sequence value."""
-    meta = model._meta
+    meta = _writable(model)._meta
     alias = router.db_for_write(model)
     pool = _reserved.setdefault((alias, model), [])
     if not pool:
@@ -362,7 +400,7 @@ def _update_sql(model: type[Model], vendor: str, names: tuple[str, ...]) -> str:
 
 def update_statement(obj: Model, names: Sequence[str]) -> tuple[str, list[Any]]:
     """The UPDATE of ``update`` and its parameters."""
-    model = type(obj)
+    model = _writable(type(obj))
     connection = connections[router.db_for_write(model)]
     meta = model._meta
     params: list[Any] = []
