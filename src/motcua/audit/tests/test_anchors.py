@@ -113,6 +113,18 @@ def test_a_wiped_head_is_not_recreated_by_the_next_audited_action(db, anchor_dir
     assert verify_code() == 1
 
 
+def test_a_login_after_a_wipe_fails_instead_of_restarting_the_chain(db, anchor_dir, client):
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    get_user_model().objects.create_user(username="officer", password="x-officer-pass-1")
+    wipe()
+    with pytest.raises(AuditHeadMissing), transaction.atomic():
+        client.post(reverse("login"), {"username": "officer", "password": "x-officer-pass-1"})
+    assert not AuditEntry.objects.exists() and not AuditHead.objects.exists()
+    assert "the chain head is missing" in messages()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_flushed_test_database_gets_its_head_back(anchor_dir):
     """Tests only (src/motcua/conftest.py): a flush empties every table, the head too, and
