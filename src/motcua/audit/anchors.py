@@ -7,11 +7,18 @@ POSTs the same line to that receiver. ``motcua audit verify`` then checks that t
 holds every anchored entry with its anchored hash: a log that was emptied, rebuilt or cut shorter
 than its last anchor fails, even when whoever did it also rewrote the head row.
 
-A line is ``{"at": ..., "hash": ..., "sequence": ..., "signature": ..., "v": 1}`` (keys sorted,
-no spaces); the signature is HMAC-SHA256, hex, over the same JSON without ``signature``, keyed
-with ``MOTCUA_AUDIT_ANCHOR_KEY`` (or a key derived from ``SECRET_KEY``). Whoever can write the
-database cannot forge an anchor without that key, which lives in the application's
-environment, not in the database.
+A line is ``{"at": ..., "hash": ..., "prev": ..., "sequence": ..., "signature": ..., "v": 2}``
+(keys sorted, no spaces); the signature is HMAC-SHA256, hex, over the same JSON without
+``signature``, keyed with ``MOTCUA_AUDIT_ANCHOR_KEY`` (or a key derived from ``SECRET_KEY``).
+Whoever can write the database cannot forge an anchor without that key, which lives in the
+application's environment, not in the database.
+
+``prev`` is the signature of the line before (empty on the first line), so the lines are
+chained: a removed, reordered or inserted line breaks the link of the line after it, which
+``read_anchors`` reports. Nothing follows the last line: removing it cannot be seen in the file
+alone (the webhook receiver's copy still has it). Lines of version 1 (written before the
+chaining) have no ``prev``: they are still read and the next version 2 line signs the last of
+them, but removing version 1 lines is not detected.
 """
 
 from __future__ import annotations
@@ -34,7 +41,7 @@ from django.utils.crypto import salted_hmac
 from motcua.audit.models import AuditEntry, AuditHead
 
 FILE_NAME = "anchors.jsonl"
-VERSION = 1
+VERSION = 2  # version 1: the same line without "prev" (not chained), still read
 USER_AGENT = "motcua-audit-anchor/1"
 
 
@@ -43,10 +50,15 @@ class Anchor:
     sequence: int  # the id of the last entry when anchored (0: the log was empty)
     hash: str  # that entry's hash
     at: str  # when it was anchored, ISO 8601 UTC
+    prev: str = ""  # the signature of the line before ("" on the first line; version 2)
     line: int = 0  # its line in the file (1-based; 0 when not read from a file)
+    version: int = VERSION
 
     def document(self) -> dict[str, Any]:
-        return {"v": VERSION, "sequence": self.sequence, "hash": self.hash, "at": self.at}
+        document = {"v": self.version, "sequence": self.sequence, "hash": self.hash, "at": self.at}
+        if self.version >= 2:
+            document["prev"] = self.prev
+        return document
 
 
 class AnchorError(Exception):
@@ -103,9 +115,13 @@ def parse_line(text: str, number: int) -> Anchor | str:
         return f"anchor line {number}: not an anchor"
     given = document.pop("signature", None)
     sequence, digest, at = document.get("sequence"), document.get("hash"), document.get("at")
+    version, prev = document.get("v"), document.get("prev", "")
+    fields = {"v", "sequence", "hash", "at"} | ({"prev"} if version == 2 else set())
     if (
-        document.get("v") != VERSION
-        or set(document) != {"v", "sequence", "hash", "at"}
+        version not in (1, 2)
+        or isinstance(version, bool)
+        or set(document) != fields
+        or not isinstance(prev, str)
         or not isinstance(sequence, int)
         or isinstance(sequence, bool)
         or sequence < 0
@@ -113,14 +129,18 @@ def parse_line(text: str, number: int) -> Anchor | str:
         or not isinstance(at, str)
     ):
         return f"anchor line {number}: not an anchor"
-    if not isinstance(given, str) or not hmac.compare_digest(given, signature(document)):
+    if not isinstance(given, str) or not hmac.compare_digest(
+        given.encode("utf-8", "replace"), signature(document).encode()
+    ):
         return f"anchor line {number}: bad signature (edited, or signed with another key)"
-    return Anchor(sequence=sequence, hash=digest, at=at, line=number)
+    return Anchor(sequence=sequence, hash=digest, at=at, prev=prev, line=number, version=version)
 
 
 def read_anchors(path: Path) -> tuple[list[Anchor], list[str]]:
-    """The valid anchors in file order, and one problem per line that is not a valid anchor.
-    No file: no anchors. A file that cannot be read raises AnchorError."""
+    """The valid anchors in file order, and one problem per line that is not a valid anchor or
+    does not follow the valid line before it (its ``prev``: lines removed, reordered or inserted
+    before it; such a line is still an anchor). No file: no anchors. A file that cannot be read
+    raises AnchorError."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -135,8 +155,14 @@ def read_anchors(path: Path) -> tuple[list[Anchor], list[str]]:
         parsed = parse_line(line, number)
         if isinstance(parsed, str):
             problems.append(parsed)
-        else:
-            anchors.append(parsed)
+            continue
+        follows = signature(anchors[-1].document()) if anchors else ""
+        if parsed.version >= 2 and parsed.prev != follows:
+            problems.append(
+                f"anchor line {number}: does not follow the line before it "
+                "(anchor lines removed, reordered or inserted)"
+            )
+        anchors.append(parsed)
     return anchors, problems
 
 
@@ -171,7 +197,8 @@ def anchor_head(*, path: Path | None = None) -> Anchor:
                 f"{last.at} (entry {last.sequence}): run `motcua audit verify`"
             )
     now = timezone.now().astimezone(UTC).isoformat(timespec="seconds")
-    anchor = Anchor(sequence=head.last_id, hash=head.last_hash, at=now)
+    prev = signature(anchors[-1].document()) if anchors else ""
+    anchor = Anchor(sequence=head.last_id, hash=head.last_hash, at=now, prev=prev)
     _append(path, line_of(anchor))
     return anchor
 

@@ -64,8 +64,9 @@ class AuditHead(models.Model):
     last_id = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
 
-    # Created (first entry) and moved (every entry), never deleted by the application.
-    runtime_privileges = ("SELECT", "INSERT", "UPDATE")
+    # Created by migration 0003 (as the owner), moved by every entry; the application never
+    # creates or deletes it (a missing head is a wiped log: services.AuditHeadMissing).
+    runtime_privileges = ("SELECT", "UPDATE")
 
     class Meta:
         verbose_name = _("audit chain head")

@@ -18,6 +18,22 @@ from motcua.core.models import User
 GENESIS = "0" * 64
 
 
+class AuditHeadMissing(RuntimeError):
+    """The chain head row is gone (the log was wiped): nothing is appended until it is restored.
+
+    Migration 0003 gives every database its head and the application never creates one, so a
+    missing head always means tampering (or a database that lost it): the audited change fails
+    with the entry rather than start a new chain from genesis, which `motcua audit verify`
+    could not tell from a fresh installation. Not a DomainError: no user can fix it, the server
+    answers 500 and logs it; the operator runs `motcua audit verify` and restores the database."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "the audit chain head is missing (the log was wiped or its head deleted): "
+            "nothing can be audited until it is restored; run `motcua audit verify`"
+        )
+
+
 def entry_hash(entry: AuditEntry) -> str:
     """The hash of ``entry``, chained to its ``prev_hash``."""
     payload = _hashed_prefix(entry.prev_hash) + _hashed_rest(entry)
@@ -115,36 +131,27 @@ def _head_table() -> str:
     return connection.ops.quote_name(AuditHead._meta.db_table)
 
 
-def _create_head(cursor: Any) -> None:
-    """The chain head of an empty log (a concurrent writer may create it first)."""
-    cursor.execute(
-        f"INSERT INTO {_head_table()} (id, last_id, last_hash) VALUES (1, 0, %s) "  # noqa: S608
-        "ON CONFLICT (id) DO NOTHING",
-        [GENESIS],
-    )
-
-
 def _lock_head() -> str:
     """Lock the chain head row until commit (a no-op update takes the row lock; SQLite's write
     transaction is already exclusive) and return the last hash. Not PostgreSQL: there
-    ``_append_chained`` locks the head in the statement that appends."""
+    ``_append_chained`` locks the head in the statement that appends. AuditHeadMissing when there
+    is no head: it is never recreated here."""
     table = _head_table()
     with connection.cursor() as cursor:
-        for _attempt in range(2):
-            cursor.execute(
-                f"UPDATE {table} SET last_id = last_id WHERE id = 1 RETURNING last_hash"  # noqa: S608
-            )
-            row = cursor.fetchone()
-            if row is not None:
-                return str(row[0])
-            _create_head(cursor)  # the first entry ever: create the head, then lock it
-    raise RuntimeError("audit chain head missing")  # pragma: no cover
+        cursor.execute(
+            f"UPDATE {table} SET last_id = last_id WHERE id = 1 RETURNING last_hash"  # noqa: S608
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise AuditHeadMissing
+    return str(row[0])
 
 
 def _append_chained(entry: AuditEntry) -> AuditEntry:
     """PostgreSQL: lock the head, insert ``entry`` chained to it (its key drawn under the lock,
     so keys follow the chain, which ``audit verify`` walks in key order) and move the head, in
-    one statement. A writer blocked on the head's lock reads the head its predecessor left."""
+    one statement. A writer blocked on the head's lock reads the head its predecessor left.
+    Without a head nothing is inserted (the CTE has no row) and AuditHeadMissing is raised."""
     table = _head_table()
     rest = _hashed_rest(entry)
     prefix = _hashed_prefix("X").split("X", 1)
@@ -160,15 +167,13 @@ def _append_chained(entry: AuditEntry) -> AuditEntry:
         f"WHERE {table}.id = 1 RETURNING entry.id, entry.prev_hash, entry.hash"
     )
     with connection.cursor() as cursor:
-        for _attempt in range(2):
-            cursor.execute(sql, [prefix[0], prefix[1], rest, *params])
-            row = cursor.fetchone()
-            if row is not None:
-                entry.prev_hash, entry.hash = row[1], row[2]
-                rows.mark_saved([entry], [row[0]])
-                return entry
-            _create_head(cursor)  # the first entry ever: create the head, then chain to it
-    raise RuntimeError("audit chain head missing")  # pragma: no cover
+        cursor.execute(sql, [prefix[0], prefix[1], rest, *params])
+        row = cursor.fetchone()
+    if row is None:
+        raise AuditHeadMissing
+    entry.prev_hash, entry.hash = row[1], row[2]
+    rows.mark_saved([entry], [row[0]])
+    return entry
 
 
 def _append(entry: AuditEntry) -> None:

@@ -144,6 +144,16 @@ def grant_runtime(role: str, *, alias: str = "default") -> list[str]:
                 usage = "USAGE, SELECT" if "INSERT" in privileges else "SELECT"
                 statements.append(f"REVOKE ALL ON SEQUENCE {sequence} FROM {who}")
                 statements.append(f"GRANT {usage} ON SEQUENCE {sequence} TO {who}")
+        # CVE-2018-1058: a role that may CREATE in the schema can plant a function or operator
+        # named like one the owner's migrations call. PostgreSQL 14 and older grant CREATE on
+        # public to PUBLIC; revoke it when the migrating role owns the schema (else the check
+        # W001 reports it and docs/postgresql.md has the statement to run as its owner).
+        cursor.execute(
+            "SELECT pg_has_role(current_user, nspowner, 'USAGE') FROM pg_namespace "
+            "WHERE nspname = current_schema()"
+        )
+        if cursor.fetchone()[0]:
+            statements.append(f"REVOKE CREATE ON SCHEMA {where} FROM PUBLIC")
         for statement in statements:
             cursor.execute(statement)
     return statements
@@ -152,7 +162,9 @@ def grant_runtime(role: str, *, alias: str = "default") -> list[str]:
 def privilege_problems(alias: str = "default") -> list[str]:
     """What the connected role can do to the restricted tables beyond what they declare: being a
     superuser, owning the table (or being a member of its owner), or holding a privilege the
-    runtime role must not have. Empty on SQLite and for a properly restricted runtime role."""
+    runtime role must not have; and creating objects in the schema (CVE-2018-1058: a function
+    planted there runs as the owner during ``migrate``). Empty on SQLite and for a properly
+    restricted runtime role."""
     connection = connections[alias]
     if connection.vendor != "postgresql":
         return []
@@ -187,4 +199,10 @@ def privilege_problems(alias: str = "default") -> list[str]:
                 )
                 if cursor.fetchone()[0]:
                     problems.append(f"the database role {user} may {privilege} {table}")
+        cursor.execute(
+            "SELECT current_schema(), has_schema_privilege(current_user, current_schema(), 'CREATE')"
+        )
+        schema, create = cursor.fetchone()
+        if create:
+            problems.append(f"the database role {user} may CREATE in the schema {schema}")
     return problems

@@ -13,12 +13,12 @@ from types import SimpleNamespace
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, transaction
 
 from motcua.audit import anchors
 from motcua.audit.models import AuditEntry, AuditHead
 from motcua.audit.selectors import audit_verify
-from motcua.audit.services import GENESIS, audit_log
+from motcua.audit.services import GENESIS, AuditHeadMissing, audit_log
 from motcua.audit.tests.test_audit_log import tamper
 from motcua.exchange.tests.fakes import FakeServer
 
@@ -100,6 +100,43 @@ def test_a_wiped_log_and_head_is_detected(db, anchor_dir):
     assert verify_code() == 1
 
 
+def test_a_wiped_head_is_not_recreated_by_the_next_audited_action(db, anchor_dir):
+    """The application never creates the head (migration 0003 does): after a wipe the next
+    audited action fails with its change, rather than start a new chain from genesis that
+    `audit verify` could not tell from a fresh installation."""
+    write(3)
+    wipe()
+    with pytest.raises(AuditHeadMissing, match="chain head is missing"), transaction.atomic():
+        audit_log(actor=None, action="test.after_wipe")
+    assert not AuditEntry.objects.exists() and not AuditHead.objects.exists()
+    assert "the chain head is missing" in messages()
+    assert verify_code() == 1
+
+
+def test_a_login_after_a_wipe_fails_instead_of_restarting_the_chain(db, anchor_dir, client):
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    get_user_model().objects.create_user(username="officer", password="x-officer-pass-1")
+    wipe()
+    with pytest.raises(AuditHeadMissing), transaction.atomic():
+        client.post(reverse("login"), {"username": "officer", "password": "x-officer-pass-1"})
+    assert not AuditEntry.objects.exists() and not AuditHead.objects.exists()
+    assert "the chain head is missing" in messages()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_flushed_test_database_gets_its_head_back(anchor_dir):
+    """Tests only (src/motcua/conftest.py): a flush empties every table, the head too, and
+    puts back the head migration 0003 gives every database."""
+    write(2)
+    call_command("flush", interactive=False, verbosity=0)
+    head = AuditHead.objects.get(pk=1)
+    assert (head.last_id, head.last_hash) == (0, GENESIS)
+    write(1)
+    assert audit_verify() == (1, [])
+
+
 def test_an_emptied_log_with_its_head_left_is_detected(db, anchor_dir):
     entries = write(3)
     tamper("DELETE FROM audit_auditentry", [])
@@ -125,7 +162,8 @@ def test_anchor_writes_a_signed_line_and_verify_compares_with_it(db, anchor_dir,
     assert len(lines) == 1
     document = json.loads(lines[0])
     assert document["sequence"] == entries[-1].pk and document["hash"] == entries[-1].hash
-    assert set(document) == {"v", "sequence", "hash", "at", "signature"}
+    assert set(document) == {"v", "sequence", "hash", "at", "prev", "signature"}
+    assert document["v"] == 2 and document["prev"] == ""  # the first line follows nothing
     assert verify_code() == 0
     assert f"matches the anchor of {document['at']} (entry {entries[-1].pk})" in (
         capsys.readouterr().out
@@ -133,7 +171,9 @@ def test_anchor_writes_a_signed_line_and_verify_compares_with_it(db, anchor_dir,
     write(2)  # the log grows after its anchor: still fine, and anchored again
     assert verify_code() == 0
     assert anchor_code() == 0
-    assert len((anchor_dir / "anchors.jsonl").read_text().splitlines()) == 2
+    lines = (anchor_dir / "anchors.jsonl").read_text().splitlines()
+    assert len(lines) == 2
+    assert json.loads(lines[1])["prev"] == document["signature"]  # chained to the line before
     assert verify_code() == 0
 
 
@@ -165,6 +205,8 @@ def test_a_rebuilt_log_is_detected_by_its_anchor(db, anchor_dir):
     write(3, action="test.genuine")
     assert anchor_code() == 0
     wipe()
+    # A genesis head, as a fresh installation has (the application no longer creates one).
+    tamper("INSERT INTO audit_audithead (id, last_id, last_hash) VALUES (1, 0, %s)", [GENESIS])
     write(6, action="test.forged")
     assert audit_verify(anchor_file=anchor_dir / "none.jsonl")[1] == []
     problems = messages()
@@ -194,6 +236,59 @@ def test_an_edited_anchor_line_is_detected(db, anchor_dir):
     assert "anchor line 1: bad signature" in messages()
     assert verify_code() == 1
     assert anchor_code() == 1  # nothing is anchored after an edited file
+
+
+def anchor_lines(anchor_dir, n):
+    """``n`` anchors, one entry apart; returns the file's lines."""
+    for _ in range(n):
+        write(1)
+        assert anchor_code() == 0
+    return (anchor_dir / "anchors.jsonl").read_text().splitlines()
+
+
+def test_a_removed_middle_anchor_line_is_detected(db, anchor_dir):
+    """Each line signs the previous line's signature: removing one breaks the next."""
+    lines = anchor_lines(anchor_dir, 3)
+    (anchor_dir / "anchors.jsonl").write_text(f"{lines[0]}\n{lines[2]}\n")
+    assert "anchor line 2: does not follow the line before it" in messages()
+    assert verify_code() == 1
+    assert anchor_code() == 1  # nothing is anchored after the file lost a line
+
+
+def test_removed_first_anchor_lines_are_detected(db, anchor_dir):
+    lines = anchor_lines(anchor_dir, 3)
+    (anchor_dir / "anchors.jsonl").write_text(f"{lines[1]}\n{lines[2]}\n")
+    assert "anchor line 1: does not follow the line before it" in messages()
+    assert verify_code() == 1
+
+
+def test_swapped_anchor_lines_are_detected(db, anchor_dir):
+    lines = anchor_lines(anchor_dir, 3)
+    (anchor_dir / "anchors.jsonl").write_text(f"{lines[0]}\n{lines[2]}\n{lines[1]}\n")
+    assert "does not follow the line before it" in messages()
+
+
+def test_old_format_lines_are_still_read_and_new_lines_chain_to_them(db, anchor_dir):
+    """Version 1 lines (before the chaining) carry no ``prev``: still valid anchors, and the
+    first version 2 line signs the last of them."""
+    entries = write(2)
+    old = {
+        "v": 1,
+        "sequence": entries[-1].pk,
+        "hash": entries[-1].hash,
+        "at": "2026-12-01T00:00:00+00:00",
+    }
+    old_line = json.dumps({**old, "signature": anchors.signature(old)}, sort_keys=True)
+    anchor_dir.mkdir(parents=True)
+    (anchor_dir / "anchors.jsonl").write_text(old_line + "\n")
+    assert audit_verify() == (2, [])
+    write(1)
+    assert anchor_code() == 0
+    new = json.loads((anchor_dir / "anchors.jsonl").read_text().splitlines()[1])
+    assert new["prev"] == anchors.signature(old)
+    assert verify_code() == 0
+    cut_to(entries[-1])  # the old anchor still counts: the chain is shorter than the new one
+    assert "the log is shorter than its last anchor" in messages()
 
 
 def test_an_anchor_signed_with_another_key_is_refused(db, anchor_dir, settings):
@@ -289,6 +384,24 @@ def test_anchor_is_posted_signed_to_the_webhook(db, receiver, anchor_dir, tmp_pa
     assert verify_code("--anchor-file", str(copy)) == 1
 
 
+def test_a_removed_last_anchor_line_is_caught_only_by_the_webhook_copy(
+    db, receiver, anchor_dir, tmp_path
+):
+    """The limitation (docs/security.md): nothing follows the last line, so the file alone cannot
+    tell that it was removed; the receiver's copy still has it."""
+    entries = write(2)
+    assert anchor_code() == 0
+    entries += write(2)
+    assert anchor_code() == 0
+    copy = tmp_path / "copy.jsonl"
+    copy.write_bytes(b"".join(line + b"\n" for line in receiver.lines))
+    path = anchor_dir / "anchors.jsonl"
+    path.write_text(path.read_text().splitlines()[0] + "\n")
+    cut_to(entries[1])
+    assert verify_code() == 0  # the shortened file matches the shortened log
+    assert verify_code("--anchor-file", str(copy)) == 1
+
+
 def test_a_webhook_that_is_down_gives_exit_3_after_the_file_is_written(db, receiver, anchor_dir):
     write(1)
     receiver.stop()
@@ -311,6 +424,10 @@ def test_a_webhook_without_a_secret_is_refused_before_anything_is_written(db, an
 
 
 def test_an_anchor_line_round_trips():
-    anchor = anchors.Anchor(sequence=7, hash="ab" * 32, at="2026-12-07T23:00:00+00:00")
+    anchor = anchors.Anchor(
+        sequence=7, hash="ab" * 32, at="2026-12-07T23:00:00+00:00", prev="cd" * 32
+    )
     parsed = anchors.parse_line(anchors.line_of(anchor), 3)
-    assert parsed == anchors.Anchor(sequence=7, hash="ab" * 32, at=anchor.at, line=3)
+    assert parsed == anchors.Anchor(
+        sequence=7, hash="ab" * 32, at=anchor.at, prev="cd" * 32, line=3
+    )

@@ -186,3 +186,25 @@ def test_grant_runtime_refuses_what_it_cannot_do(runtime_role):
         with pytest.raises(CommandError, match=message) as caught:
             call_command("db", "grant-runtime", *args)
         assert caught.value.returncode == 2
+
+
+@pytest.mark.parametrize("grantee", [RUNTIME_ROLE, "PUBLIC"])
+def test_the_check_warns_when_the_runtime_role_may_create_in_the_schema(runtime_role, grantee):
+    """CVE-2018-1058: a runtime role that may CREATE in the schema can plant a function named
+    like one the owner's migrations call (found first on the search path). PostgreSQL 14 and
+    older grant CREATE on public to PUBLIC unless the docs' REVOKE was run; `grant-runtime`
+    revokes it (the migrating role owns the schema here, as the database's owner)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"GRANT CREATE ON SCHEMA public TO {grantee}")
+    try:
+        with as_runtime_role():
+            problems = dbroles.privilege_problems()
+            warnings = runtime_role_check(databases=["default"])
+        assert problems == [f"the database role {RUNTIME_ROLE} may CREATE in the schema public"]
+        assert [w.id for w in warnings] == ["motcua.W001"]
+        call_command("db", "grant-runtime", "--role", RUNTIME_ROLE, verbosity=0)
+        with as_runtime_role():
+            assert dbroles.privilege_problems() == []
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"REVOKE CREATE ON SCHEMA public FROM {grantee}")
