@@ -35,6 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 from common import DEFAULT_URL, ROOT, print_table, setup_django, write_result  # noqa: E402
 
+from motcua.documents.tests.scan_files import pdf_of_size  # noqa: E402
+
 DATABASE_URL = os.environ.get(
     "BENCH_API_DATABASE_URL", DEFAULT_URL.rsplit("/", 1)[0] + "/motcua_bench_api"
 )
@@ -57,8 +59,12 @@ def prepare() -> tuple[str, str]:
     return client.application.client_id, secret
 
 
+# A real 2 KB PDF: inbound files are parsed (documents.scans.read_scan), not only sniffed.
+_PDF = base64.b64encode(pdf_of_size(2048)).decode()
+
+
 def body(n: int) -> bytes:
-    pdf = base64.b64encode(b"%PDF-1.4\n" + b"0" * 2000 + b"\n%%EOF\n").decode()
+    pdf = _PDF
     return json.dumps(
         {
             "source": "dvcqg",

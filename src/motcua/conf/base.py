@@ -288,6 +288,9 @@ MOTCUA_DUE_SOON_WORKING_HOURS = env_int("MOTCUA_DUE_SOON_WORKING_HOURS", 16)
 MOTCUA_UPLOAD_MAX_MB = env_int("MOTCUA_UPLOAD_MAX_MB", 20)
 # MOTCUA_IMPORT_MAX_MB: largest JSON Lines body of POST /api/v1/imports/records, in MB (above: 413).
 MOTCUA_IMPORT_MAX_MB = env_int("MOTCUA_IMPORT_MAX_MB", 200)
+# MOTCUA_SCAN_MAX_MEGAPIXELS: largest scanned image accepted (desk, API, digitised documents), in
+# millions of pixels, read from the image's header before decoding (a 600 dpi A4 page is ~35).
+MOTCUA_SCAN_MAX_MEGAPIXELS = env_int("MOTCUA_SCAN_MAX_MEGAPIXELS", 40)
 
 # ---- personal data retention (docs/security.md, `motcua purge-personal-data`) -------------------
 # MOTCUA_RETENTION_RECORD_YEARS: years after a record is closed (returned, stopped, withdrawn,

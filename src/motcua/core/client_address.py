@@ -77,3 +77,25 @@ def client_address(meta: Mapping[str, Any]) -> str:
 def client_ip(request: Any) -> str:
     """The client's address of a Django (or DRF) request; "" when unknown."""
     return client_address(request.META)
+
+
+def rate_key(address: str) -> str:
+    """The key a client is counted under by the citizen lookup limits (public.ratelimit) and the
+    sign-in lockout (core.lockout): an IPv6 address stands for its /64 network, written as the
+    network's first address (``2001:db8:1:2::``), since a subscriber usually holds a whole /64 and
+    may rotate through it; an IPv4 address (or an IPv4-mapped IPv6 one) for itself. Anything else
+    is returned unchanged. The audit log keeps the full address (``client_ip``)."""
+    try:
+        parsed = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.IPv6Network((parsed, 64), strict=False).network_address)
+    return str(parsed)
+
+
+def client_key(request: Any) -> str:
+    """``rate_key`` of the request's client address; "" when unknown."""
+    return rate_key(client_ip(request))

@@ -1,7 +1,7 @@
 """Lockout of repeated failed sign-ins (django-axes), wired in the settings (docs/security.md).
 
-``MOTCUA_LOGIN_FAILURE_LIMIT`` wrong passwords for one username from one address lock that pair
-out for ``MOTCUA_LOGIN_COOLOFF_MINUTES``; during the lockout even the right password is refused
+``MOTCUA_LOGIN_FAILURE_LIMIT`` wrong passwords for one username from one address (an IPv6
+client: its /64 network) lock that pair out for ``MOTCUA_LOGIN_COOLOFF_MINUTES``; during the lockout even the right password is refused
 and the login page says why (HTTP 429). Every attempt still reaches the audit log through
 Django's ``user_login_failed`` signal. An administrator unlocks with ``motcua axes_reset_username
 <username>`` (or ``axes_reset``) or by deleting the access attempt in the admin.
@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from motcua.core.client_address import client_ip as client_address
+from motcua.core.client_address import client_key
 
 
 class LockoutBackend(AxesStandaloneBackend):
@@ -34,8 +34,10 @@ class LockoutBackend(AxesStandaloneBackend):
 
 def client_ip(request: HttpRequest) -> str:
     """axes' ``AXES_CLIENT_IP_CALLABLE``: the client address of motcua.core.client_address
-    (``MOTCUA_TRUSTED_PROXIES`` applies), the same as the audit log's."""
-    return client_address(request) or "0.0.0.0"  # noqa: S104 - a placeholder, never bound
+    (``MOTCUA_TRUSTED_PROXIES`` applies) as ``client_key`` counts it: an IPv6 client by its /64
+    network, so that rotating addresses in it gives no new attempts. The audit log keeps the
+    full address."""
+    return client_key(request) or "0.0.0.0"  # noqa: S104 - a placeholder, never bound
 
 
 def lockout_message() -> str:

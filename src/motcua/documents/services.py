@@ -306,6 +306,8 @@ def _check_scan(data: bytes) -> tuple[bytes, str]:
     try:
         kind = scans.read_scan(data)
     except scans.ScanRefused as exc:
+        if exc.problem == "pixels":
+            raise ValidationFailed(scans.pixels_message(), field="file") from exc
         message = {
             "pdf": _("The PDF file is damaged."),
             "image": _("The scan is not a readable image."),

@@ -12,7 +12,8 @@ An attempt refused at one step is not counted by the next ones, and a successful
 back what it took from 2 and 3 (``forgive``): the code counters hold wrong guesses only. So a
 stranger guessing from one address closes the code to that address only; the code closes to
 everybody, the citizen included, only when many addresses guess wrong together. The client's
-address is motcua.core.client_address's (``MOTCUA_TRUSTED_PROXIES``). The window is
+address is motcua.core.client_address's (``MOTCUA_TRUSTED_PROXIES``), an IPv6 client counted by its
+/64 network (``client_key``). The window is
 ``MOTCUA_LOOKUP_WINDOW_SECONDS`` (docs/citizen.md, docs/security.md).
 """
 
@@ -27,7 +28,7 @@ from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from motcua.core.client_address import client_ip
+from motcua.core.client_address import client_key
 from motcua.public.models import AttemptCounter
 
 
@@ -84,7 +85,7 @@ def attempt(request: HttpRequest, *, code: str) -> Verdict:
     now = timezone.now()
     start = _window(now, seconds)
     retry = max(1, int((start + timedelta(seconds=seconds) - now).total_seconds()) + 1)
-    address = client_ip(request) or "unknown"
+    address = client_key(request) or "unknown"
     steps = [(f"ip:{address}", settings.MOTCUA_LOOKUP_LIMIT_PER_IP)]
     if code:
         steps += [

@@ -53,6 +53,12 @@ def validate_scan(upload: UploadedFile) -> None:
     try:
         kind = scans.read_scan(data)
     except scans.ScanRefused as exc:
+        if exc.problem == "pixels":
+            raise ValidationError(
+                "%(name)s: %(problem)s",
+                code="file_pixels",
+                params={"name": name, "problem": scans.pixels_message()},
+            ) from None
         if exc.problem == "pdf":
             message = _(
                 "The file “%(name)s” is a damaged PDF: it cannot be read. Scan the document again."

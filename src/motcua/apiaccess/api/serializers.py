@@ -30,6 +30,16 @@ from motcua.records.services.intake import version_in_force
 CONTENT_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
 
+def _scan_problem(problem: str) -> str:
+    if problem == "pixels":
+        return scans.pixels_message()
+    if problem == "pdf":
+        return str(_("The content is a damaged PDF: it cannot be read."))
+    if problem == "image":
+        return str(_("The content is a damaged image: it cannot be decoded."))
+    return str(_("The content is not a PDF, JPEG or PNG document."))
+
+
 class InboundFileSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200, help_text=_("File name, e.g. to-khai.pdf."))
     content_type = serializers.ChoiceField(
@@ -73,6 +83,12 @@ class InboundFileSerializer(serializers.Serializer):
                     ]
                 }
             )
+        try:  # parsed as the desk parses its scans (records.forms.validate_scan)
+            scans.read_scan(data)
+        except scans.ScanRefused as exc:
+            raise serializers.ValidationError(
+                {"content": [_scan_problem(exc.problem)]}, code=f"file_{exc.problem}"
+            ) from None
         stem = slugify(os.path.splitext(attrs["name"])[0])[:60] or "document"
         return {"file": ContentFile(data, name=f"{stem}.{kind}")}
 

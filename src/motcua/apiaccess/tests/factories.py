@@ -10,14 +10,16 @@ from rest_framework.test import APIClient
 
 from motcua.apiaccess import services
 from motcua.apiaccess.models import ApiClient
+from motcua.documents.tests import scan_files
 from motcua.organisations.models import Agency
 
 TOKEN_URL = "/oauth/token/"
 INBOUND = "/api/v1/inbound/records"
 JUSTICE = "000.00.12.H99"
 POLICE = "000.00.30.H99"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+# Real files: inbound files are parsed (documents.scans.read_scan), not only sniffed.
+PDF = scan_files.minimal_pdf()
+PNG = scan_files.png()
 
 
 def make_client(

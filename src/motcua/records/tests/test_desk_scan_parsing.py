@@ -22,6 +22,7 @@ from motcua.documents.tests.scan_files import (
     pdf_of_size,
     png,
 )
+from motcua.documents.tests.test_scan_limits import large_png
 from motcua.records.models import Record, RecordComponent
 from motcua.records.tests.factories import travel
 from motcua.records.tests.factories_ui import client_for
@@ -54,6 +55,7 @@ def _post(world, name: str, content: bytes):
         ("scan.jpg", FAKE_JPEG),
         ("scan.png", png()[:-40]),  # truncated: the structure breaks
         ("scan.jpg", jpeg(400, 300)[:300]),  # truncated: the pixels do not decode
+        ("scan.png", large_png(8000, 6000)),  # 48 MP: over MOTCUA_SCAN_MAX_MEGAPIXELS
     ],
     ids=[
         "only %PDF",
@@ -62,6 +64,7 @@ def _post(world, name: str, content: bytes):
         "only JPEG signature",
         "cut PNG",
         "cut JPEG",
+        "too many pixels",
     ],
 )
 def test_a_file_that_only_looks_like_a_scan_is_refused(world, name, content):
