@@ -6,7 +6,7 @@ URLs under ``/account/`` (namespace ``account``). Policy and resets: docs/securi
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -108,7 +108,7 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
     with transaction.atomic():  # the device locked: a sign-in elsewhere waits to discard it
         # The officer locked and checked again: of two sessions confirming at the same moment,
         # the second waits for the first and finds its device (docs/security.md).
-        User.objects.select_for_update().filter(pk=request.user.pk).first()
+        User.objects.select_for_update().filter(pk=cast(User, request.user).pk).first()
         if confirmed_device(request.user) is not None:
             return _already_enrolled(request)
         device, new = enrolment_device(request)
