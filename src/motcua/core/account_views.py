@@ -6,7 +6,7 @@ URLs under ``/account/`` (namespace ``account``). Policy and resets: docs/securi
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -26,6 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from motcua.audit.services import audit_log
 from motcua.core.client_address import client_ip
+from motcua.core.models import User
 from motcua.core.twofactor import (
     ENROLLED_SESSION_KEY,
     confirmed_device,
@@ -85,22 +86,31 @@ def _refused(request: HttpRequest, form: CodeForm) -> None:
     audit_log(actor=request.user, action="auth.otp_failed", obj=request.user, ip=client_ip(request))
 
 
+def _already_enrolled(request: HttpRequest) -> HttpResponse:
+    if request.user.is_verified():  # type: ignore[union-attr]
+        messages.info(
+            request,
+            _("Two-factor sign-in is already set up. An administrator can reset it."),
+        )
+        return HttpResponseRedirect(_next_url(request))
+    return HttpResponseRedirect(f"{reverse('account:otp_verify')}?{request.GET.urlencode()}")
+
+
 @never_cache
 @sensitive_post_parameters("code")
 @login_required
 def otp_enrol(request: HttpRequest) -> HttpResponse:
     """Set up the authenticator app: scan the QR code (or type the key), confirm with a code."""
     if confirmed_device(request.user) is not None:
-        if request.user.is_verified():  # type: ignore[union-attr]
-            messages.info(
-                request,
-                _("Two-factor sign-in is already set up. An administrator can reset it."),
-            )
-            return HttpResponseRedirect(_next_url(request))
-        return HttpResponseRedirect(f"{reverse('account:otp_verify')}?{request.GET.urlencode()}")
+        return _already_enrolled(request)
     form = CodeForm(request.POST or None)
     confirmed = False
     with transaction.atomic():  # the device locked: a sign-in elsewhere waits to discard it
+        # The officer locked and checked again: of two sessions confirming at the same moment,
+        # the second waits for the first and finds its device (docs/security.md).
+        User.objects.select_for_update().filter(pk=cast(User, request.user).pk).first()
+        if confirmed_device(request.user) is not None:
+            return _already_enrolled(request)
         device, new = enrolment_device(request)
         if request.method == "POST" and form.is_valid():
             if new:

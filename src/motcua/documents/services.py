@@ -427,16 +427,13 @@ def document_reuse(
 ) -> DocumentReuse:
     """Attach a valid digitised document or an earlier signed result of the same applicant to
     ``record`` without re-scanning, and count the reuse."""
-    from motcua.records import permissions as record_permissions
     from motcua.records.selectors import record_list
 
     if (digitised is None) == (result is None):
         raise ValidationFailed(_("Choose one document to attach."), field="document")
     record = _lock_record(record)
-    if not (
-        record_permissions.can_receive(actor, record.agency_id)
-        or record_permissions.can_mark_ready(actor, record)
-    ):
+    # The panel's whole rule: handling the record and seeing it in clear (docs/security.md).
+    if not permissions.can_attach(actor, record):
         raise PermissionDenied(_("Only the officers handling the record can attach documents."))
     if not record.is_open:
         raise Conflict(_("The record is closed."), code="wrong_state")
@@ -457,11 +454,12 @@ def document_reuse(
         sha = digitised.sha256
     if result is not None:
         result = ResultDocument.objects.select_related("record").get(pk=result.pk)
+        if not record_list(user=actor).filter(pk=result.record_id).exists():
+            # A result of a record the actor may not open, whoever it belongs to: checked before
+            # the owners are compared (docs/security.md, "The reuse panel").
+            raise NotFound(_("Document not found."))
         if result.record.applicant_id_number != owner or result.record_id == record.pk:
             raise ValidationFailed(_("This result belongs to somebody else."), field="document")
-        if not record_list(user=actor).filter(pk=result.record_id).exists():
-            # A result of a record the actor may not open (docs/security.md, "The reuse panel").
-            raise NotFound(_("Document not found."))
         if not result.sealed or not result.is_current:
             raise Conflict(_("Only signed results can be reused."), code="not_signed")
         sha = result.sha256

@@ -83,11 +83,15 @@ def first_desk_step(record: Record) -> RecordStep | None:
 
 
 def evaluated_officer_ids(record: Record) -> set[int]:
-    """The officers whose work an evaluation of ``record`` judges: the one who received it and
-    everyone who held or finished one of its steps (one query)."""
+    """The officers whose work an evaluation of ``record`` judges: the one who received it,
+    everyone who held or finished one of its steps, the actor of every one of its events (who
+    returned the result, stopped it, ...) and whoever received a supplement (one query)."""
+    steps = record.steps.order_by().values_list("assignee_id", "finished_by_id")
+    events = record.events.order_by().values_list("actor_id", "actor_id")
+    supplements = record.supplements.order_by().values_list("requested_by_id", "received_by_id")
     ids = {record.received_by_id} if record.received_by_id else set()
-    for assignee, finisher in record.steps.values_list("assignee_id", "finished_by_id"):
-        ids.update(pk for pk in (assignee, finisher) if pk)
+    for first, second in steps.union(events, supplements, all=True):
+        ids.update(pk for pk in (first, second) if pk)
     return ids
 
 

@@ -66,8 +66,9 @@ def evaluation_submit(
     - Only a record whose processing finished can be evaluated.
     - Criteria 1-4 come from the record's history where it tells them; the answers cover the
       others (and any of 1-4 the history cannot tell).
-    - Nobody evaluates their own work: an officer who received the record or held one of its
-      steps is refused on every channel (``permissions.ensure_not_own_work``).
+    - Nobody evaluates their own work: an officer who received the record, held one of its
+      steps, acted in one of its events (returned the result, ...) or handled one of its
+      supplements is refused on every channel (``permissions.ensure_not_own_work``).
     - One evaluation per record: a second submission changes it, within
       ``MOTCUA_EVALUATION_EDIT_DAYS`` days of the first. The kiosk cannot change an evaluation
       the applicant gave by the QR code or online. Every change keeps the version it replaces

@@ -10,7 +10,6 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from motcua.audit.services import audit_request
-from motcua.evaluation.models import Evaluation
 from motcua.evaluation.services import evaluation_submit
 from motcua.records.models import Record
 
@@ -18,13 +17,16 @@ from motcua.records.models import Record
 def evaluation_submit_audited(request: HttpRequest, *, record: Record, **kwargs: Any) -> Any:
     """``evaluation_submit`` and one audit entry: ``evaluation.submitted`` for the first
     evaluation of the record, ``evaluation.changed`` for a later one. The entry names the record,
-    the channel and the total, never the comment."""
+    the channel and the total, never the comment.
+
+    Which of the two is decided from what the service did (it counts every change, under the
+    evaluation's lock), not from a read before it: of two first evaluations at the same moment,
+    the later one changed the earlier."""
     with transaction.atomic():
-        existed = Evaluation.objects.filter(record_id=record.pk).exists()
         evaluation = evaluation_submit(record=record, **kwargs)
         audit_request(
             request,
-            action="evaluation.changed" if existed else "evaluation.submitted",
+            action="evaluation.changed" if evaluation.change_count else "evaluation.submitted",
             obj=record,
             detail={"channel": str(kwargs.get("channel", "")), "total": evaluation.total},
         )

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import totp
@@ -133,6 +134,37 @@ def test_a_new_sign_in_in_the_same_browser_shows_a_fresh_key(required, client, o
     sign_in(client)
     assert client.get(ENROL).context["secret"] != before
     assert TOTPDevice.objects.filter(user=officer).count() == 1
+
+
+def test_two_browsers_confirming_at_the_same_moment_leave_one_device(required, client, officer):
+    """Two sessions of the same officer confirm their keys at the same moment: the second one
+    passes the page's first check (no confirmed device yet) and only then does the first one's
+    confirmation commit, its clean-up having missed the second device, which that request
+    held. The enrolment locks the officer and checks again: the second is refused, and the
+    officer holds one confirmed device."""
+    with time_machine.travel(timezone.now(), tick=False):
+        sign_in(client)
+        second = client.__class__()
+        sign_in(second)
+        device_a = device_showing(client.get(ENROL).context["secret"])
+        device_b = device_showing(second.get(ENROL).context["secret"])
+        done: list[str] = []
+
+        def first_confirms_meanwhile(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+            result = execute(sql, params, many, context)
+            if not done and "otp_totp_totpdevice" in sql:
+                done.append(sql)  # the page's first check has just read: no confirmed device
+                TOTPDevice.objects.filter(pk=device_a.pk).update(confirmed=True)
+            return result
+
+        with connection.execute_wrapper(first_confirms_meanwhile):
+            response = second.post(ENROL, {"code": code_for(device_b)})
+    assert done
+    assert response.status_code == 302
+    assert response["Location"].startswith(VERIFY)
+    assert list(TOTPDevice.objects.filter(user=officer, confirmed=True)) == [device_a]
+    assert not AuditEntry.objects.filter(action="auth.otp_enrolled").exists()
+    assert second.get(HOME).status_code == 302  # still owes a code from the confirmed device
 
 
 def test_a_wrong_code_is_refused_with_a_clear_message(required, english, officer):

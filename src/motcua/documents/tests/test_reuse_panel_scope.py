@@ -16,7 +16,7 @@ from django.urls import reverse
 from PIL import Image
 
 from motcua.audit.models import AuditEntry
-from motcua.core.errors import NotFound
+from motcua.core.errors import NotFound, PermissionDenied
 from motcua.documents import services
 from motcua.documents.models import DocumentReuse
 from motcua.documents.selectors import reusable_for
@@ -144,3 +144,35 @@ def test_the_service_refuses_a_result_of_a_record_the_actor_may_not_open(pki, pa
     with pytest.raises(NotFound):
         services.document_reuse(actor=pki.center_reception, record=at_center, result=result)
     assert not DocumentReuse.objects.filter(record=at_center).exists()
+
+
+def test_an_officer_who_sees_the_record_masked_cannot_attach_through_the_service(pki, papers):
+    """The service applies the panel's whole rule (``permissions.can_attach``): handling the
+    record is not enough, the officer must also see it in clear."""
+    scan, result = papers
+    with travel("2025-06-02 08:00"):
+        second = receive(pki, pki.pause_procedure, applicant=applicant(id_number=OWNER))
+        records.step_claim(actor=pki.specialist, record=second)
+        records.step_forward(actor=pki.specialist, record=second, assignee=pki.police_officer)
+    for document in ({"digitised": scan}, {"result": result}):
+        with pytest.raises(PermissionDenied):
+            services.document_reuse(actor=pki.police_officer, record=second, **document)
+    assert not DocumentReuse.objects.filter(record=second).exists()
+
+
+def test_a_result_out_of_scope_is_not_found_whoever_it_belongs_to(pki, papers):
+    """Out of scope is "not found" before any comparison of owners: the answer does not tell
+    the caller whether the result is the applicant's."""
+    _scan, result = papers
+    with travel("2025-06-02 08:00"):
+        somebody_else = records.record_receive(
+            actor=pki.center_reception,
+            agency=pki.center,
+            procedure=pki.pause_procedure,
+            channel="direct",
+            applicant=applicant(id_number="001190099999"),
+            components=full_components(pki.pause_procedure),
+        )
+    with pytest.raises(NotFound):
+        services.document_reuse(actor=pki.center_reception, record=somebody_else, result=result)
+    assert not DocumentReuse.objects.filter(record=somebody_else).exists()

@@ -14,8 +14,11 @@ from motcua.records.tests.factories import World, receive, travel
 ASKED = {5: 2, 6: 2, 7: 2, 8: 1, 9: 1}
 
 
-def supplement_round(world: World, record: Any, *, day: str, back: str) -> Any:
-    """A supplement requested at ``day`` 10:00 and received at the desk at ``back`` 10:00."""
+def supplement_round(
+    world: World, record: Any, *, day: str, back: str, receiver: Any = None
+) -> Any:
+    """A supplement requested at ``day`` 10:00 and received at the desk at ``back`` 10:00 (by
+    ``receiver``, the world's ``reception`` unless told)."""
     with travel(f"{day} 10:00"):
         services.supplement_request(
             actor=world.specialist,
@@ -24,7 +27,7 @@ def supplement_round(world: World, record: Any, *, day: str, back: str) -> Any:
             items=[{"name": "Bản chụp Căn cước", "form": "copy", "quantity": 1}],
         )
     with travel(f"{back} 10:00"):
-        return services.supplement_receive(actor=world.reception, record=record)
+        return services.supplement_receive(actor=receiver or world.reception, record=record)
 
 
 def walk_to_result(world: World, record: Any, *, day: str, claimed: bool = False) -> Any:
@@ -54,10 +57,13 @@ def finished_record(
     result_day: str = "2025-04-23",
     returned: str | None = "2025-04-24 09:00",
     supplements: int = 0,
+    supplement_receiver: Any = None,
+    returned_by: Any = None,
     **receive_kwargs: Any,
 ) -> Any:
-    """A record received at ``received``, with ``supplements`` rounds (each a working day), its
-    result ready on ``result_day`` and returned at ``returned`` (None: not returned)."""
+    """A record received at ``received``, with ``supplements`` rounds (each a working day,
+    received by ``supplement_receiver``), its result ready on ``result_day`` and returned at
+    ``returned`` (None: not returned) by ``returned_by`` (the world's ``reception`` unless told)."""
     with travel(received):
         record = receive(world, **receive_kwargs)
     claimed = False
@@ -67,12 +73,14 @@ def finished_record(
         claimed = True
         days = ["2025-04-21", "2025-04-22", "2025-04-23", "2025-04-24"]
         for n in range(supplements):
-            record = supplement_round(world, record, day=days[n], back=days[n + 1])
+            record = supplement_round(
+                world, record, day=days[n], back=days[n + 1], receiver=supplement_receiver
+            )
     record = walk_to_result(world, record, day=result_day, claimed=claimed)
     if returned:
         with travel(returned):
             record = services.record_return_result(
-                actor=world.reception, record=record, method="desk"
+                actor=returned_by or world.reception, record=record, method="desk"
             )
     record.refresh_from_db()
     return record
@@ -93,14 +101,15 @@ def evaluate(record: Any, *, at: str = "2025-05-20 09:00", **overrides: Any) -> 
         return evaluation_submit(**data)
 
 
-def desk_colleague(world: World) -> Any:
+def desk_colleague(world: World, username: str = "reception.kiosk") -> Any:
     """A second reception officer of the Department of Justice's desk: the kiosk is opened by an
-    officer who did not work on the record (the world's ``reception`` received every record)."""
+    officer who did not work on the record (the world's ``reception`` received every record).
+    Another ``username`` gives another such officer."""
     from motcua.core.models import User
     from motcua.organisations.models import Role, StaffRole
 
     user, created = User.objects.get_or_create(
-        username="reception.kiosk", defaults={"full_name": "Reception Kiosk"}
+        username=username, defaults={"full_name": username.replace(".", " ").title()}
     )
     if created:
         StaffRole.objects.create(

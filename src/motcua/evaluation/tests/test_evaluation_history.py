@@ -185,3 +185,33 @@ def test_the_public_form_refuses_an_officer_signed_in_who_worked_on_it(client, w
         response = client.post(url, {"k": record.lookup_secret, **FORM})
     assert response.status_code == 400
     assert not Evaluation.objects.exists()
+
+
+def _refused_at_the_kiosk(client, officer, record):
+    with pytest.raises(PermissionDenied) as error:
+        evaluate(record, channel="kiosk", actor=officer, secret="")
+    assert error.value.code == "own_work"
+    client.force_login(officer)
+    page = client.post(reverse("public:kiosk"), {"code": record.code})
+    assert page.status_code == 403
+    assert 'name="c5"' not in page.content.decode()
+    with travel("2025-05-20 09:00"):
+        done = client.post(reverse("public:kiosk_submit"), {"code": record.code, **FORM})
+    assert done.status_code == 400
+    assert not Evaluation.objects.exists()
+
+
+def test_the_officer_who_returned_the_result_cannot_evaluate_it_at_the_kiosk(client, world):
+    """The officer at the kiosk when the result is handed back is the one who returned it: the
+    return is recorded only as an event of the record, and that counts as work on it."""
+    returning = desk_colleague(world, username="reception.return")
+    record = finished_record(world, returned_by=returning)
+    assert record.received_by != returning
+    _refused_at_the_kiosk(client, returning, record)
+
+
+def test_the_officer_who_received_a_supplement_cannot_evaluate_it_at_the_kiosk(client, world):
+    supplementing = desk_colleague(world, username="reception.supplement")
+    record = finished_record(world, supplements=1, supplement_receiver=supplementing)
+    assert record.supplements.get().received_by == supplementing
+    _refused_at_the_kiosk(client, supplementing, record)

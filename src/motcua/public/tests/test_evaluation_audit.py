@@ -68,3 +68,47 @@ def test_the_kiosk_evaluation_is_audited_with_the_officer(client, world, record)
         record.code,
     )
     assert entry.detail["channel"] == "kiosk"
+
+
+def test_of_two_first_evaluations_at_the_same_moment_the_later_is_a_change(rf, record):
+    """Two first evaluations of the record at the same moment: the other one lands after this
+    submission started but before the evaluation service locks the record's evaluation. This
+    one changed it, and is audited as ``evaluation.changed`` (decided from what the service
+    did, not from a read before the lock)."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.db import connection
+
+    from motcua.evaluation.models import Evaluation
+    from motcua.evaluation.tests.factories import evaluate
+    from motcua.public.evaluation_audit import evaluation_submit_audited
+
+    request = rf.post("/danh-gia/", REMOTE_ADDR="10.7.7.8")
+    request.user = AnonymousUser()
+    landed: list[str] = []
+
+    def the_other_lands(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        result = execute(sql, params, many, context)
+        if not landed and '"evaluation_evaluation"' in sql:
+            landed.append(sql)  # this submission's first read of the evaluation: none yet
+            evaluate(record, at="2025-05-20 09:00", satisfaction="satisfied")
+        return result
+
+    with travel("2025-05-20 09:00"), connection.execute_wrapper(the_other_lands):
+        evaluation = evaluation_submit_audited(
+            request,
+            actor=None,
+            record=record,
+            channel="qr",
+            secret=record.lookup_secret,
+            answers={int(k[1:]): int(v) for k, v in ANSWERS.items()},
+            satisfaction="dissatisfied",
+        )
+    assert landed
+    assert evaluation.change_count == 1
+    assert Evaluation.objects.get(record=record).satisfaction == "dissatisfied"
+    [entry] = _entries()  # the other submission went through the service alone: no entry
+    assert (entry.action, entry.object_id, entry.ip) == (
+        "evaluation.changed",
+        record.code,
+        "10.7.7.8",
+    )
