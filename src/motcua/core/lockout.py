@@ -34,8 +34,9 @@ class LockoutBackend(AxesStandaloneBackend):
 
 def client_ip(request: HttpRequest) -> str:
     """axes' ``AXES_CLIENT_IP_CALLABLE``: the client address of motcua.core.client_address
-    (``MOTCUA_TRUSTED_PROXIES`` applies), the same as the audit log's."""
-    return client_address(request) or "0.0.0.0"  # noqa: S104 - a placeholder, never bound
+    (``MOTCUA_TRUSTED_PROXIES`` applies), the same as the audit log's; without a usable address
+    its ``UNKNOWN``, an IP address as axes' column requires."""
+    return client_address(request)
 
 
 def lockout_message() -> str:
