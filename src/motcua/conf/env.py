@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -60,7 +61,7 @@ def env_trusted_proxies(name: str) -> int | list[str]:
     raw = (os.environ.get(name) or "").strip()
     if raw == "":
         return 0
-    if raw.isdigit():
+    if re.fullmatch("[0-9]+", raw):  # not isdigit(): "²".isdigit() is true, int("²") raises
         return int(raw)
     entries = [item.strip() for item in raw.split(",") if item.strip()]
     for entry in entries:

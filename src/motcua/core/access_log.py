@@ -51,7 +51,7 @@ class PrivacyLogger(Logger):  # type: ignore[misc]
         atoms: dict[str, Any] = super().atoms(resp, req, environ, request_time)
         # Without Django settings in this process, gunicorn's own address stays.
         with contextlib.suppress(ImproperlyConfigured):
-            atoms["h"] = client_address(environ) or atoms.get("h", "-")
+            atoms["h"] = client_address(environ)
         atoms["r"] = "{} {} {}".format(
             environ.get("REQUEST_METHOD", "-"),
             mask_url(environ.get("RAW_URI", "") or environ.get("PATH_INFO", "")),

@@ -13,7 +13,10 @@ limits, the citizen lookup limits and the access log read it through (docs/secur
   A connection from anywhere else keeps its own address.
 
 An entry that is not an IP address where a proxy should have written one stops the reading: the
-last address known to be real is used. Addresses are returned in one canonical spelling.
+last address known to be real is used. Addresses are returned in one canonical spelling, an
+IPv4 client seen through a dual-stack socket (``::ffff:192.0.2.1``) as its IPv4 address, also
+when the proxies are matched. Without a usable address (no ``REMOTE_ADDR``, or a Unix socket's)
+the answer is ``UNKNOWN`` ("0.0.0.0"), the one spelling every caller uses.
 """
 
 from __future__ import annotations
@@ -26,32 +29,59 @@ from typing import Any
 from django.conf import settings
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+# "No usable address": no REMOTE_ADDR, or one that is not an IP address (a Unix socket). Every
+# such client shares this one spelling (one lockout pair, one rate-limit bucket); it is an IP
+# address so that django-axes can store it, and it is never bound.
+UNKNOWN = "0.0.0.0"  # noqa: S104 - a placeholder, never bound
+
+
+def _parse(value: str) -> Address | None:
+    """``value`` as an IP address, an IPv4-mapped IPv6 address (``::ffff:10.0.0.1``, what a
+    dual-stack socket reports for an IPv4 client) as its IPv4 address; None when not one."""
+    try:
+        address = ipaddress.ip_address(value.strip())
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
 
 
 def _canonical(value: str) -> str:
     """``value`` as an IP address in its canonical spelling, or "" when it is not one."""
-    try:
-        return str(ipaddress.ip_address(value.strip()))
-    except ValueError:
-        return ""
+    address = _parse(value)
+    return str(address) if address is not None else ""
 
 
 @lru_cache(maxsize=8)
 def _networks(entries: tuple[str, ...]) -> tuple[Network, ...]:
-    return tuple(ipaddress.ip_network(entry, strict=False) for entry in entries)
+    networks = []
+    for entry in entries:
+        network = ipaddress.ip_network(entry, strict=False)
+        if (
+            isinstance(network, ipaddress.IPv6Network)
+            and network.network_address.ipv4_mapped is not None
+        ):
+            # ::ffff:10.0.0.0/104 written for a dual-stack bind: the IPv4 network it maps.
+            mapped = network.network_address.ipv4_mapped
+            network = ipaddress.ip_network(
+                f"{mapped}/{max(0, network.prefixlen - 96)}", strict=False
+            )
+        networks.append(network)
+    return tuple(networks)
 
 
 def _is_proxy(address: str, networks: Iterable[Network]) -> bool:
-    try:
-        parsed = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    return any(parsed in network for network in networks)
+    parsed = _parse(address)
+    return parsed is not None and any(parsed in network for network in networks)
 
 
 def client_address(meta: Mapping[str, Any]) -> str:
-    """The client's address from a request's ``META`` (or a WSGI environ); "" when unknown."""
-    remote = str(meta.get("REMOTE_ADDR") or "").strip()[:64]
+    """The client's address from a request's ``META`` (or a WSGI environ), canonical; ``UNKNOWN``
+    when there is no usable one."""
+    remote = _canonical(str(meta.get("REMOTE_ADDR") or "")[:64]) or UNKNOWN
     trusted = getattr(settings, "MOTCUA_TRUSTED_PROXIES", 0) or 0
     if not trusted:
         return remote
@@ -75,7 +105,7 @@ def client_address(meta: Mapping[str, Any]) -> str:
 
 
 def client_ip(request: Any) -> str:
-    """The client's address of a Django (or DRF) request; "" when unknown."""
+    """The client's address of a Django (or DRF) request; ``UNKNOWN`` when there is none."""
     return client_address(request.META)
 
 
@@ -97,5 +127,5 @@ def rate_key(address: str) -> str:
 
 
 def client_key(request: Any) -> str:
-    """``rate_key`` of the request's client address; "" when unknown."""
+    """``rate_key`` of the request's client address; ``UNKNOWN`` when there is none."""
     return rate_key(client_ip(request))

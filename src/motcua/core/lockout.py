@@ -35,9 +35,10 @@ class LockoutBackend(AxesStandaloneBackend):
 def client_ip(request: HttpRequest) -> str:
     """axes' ``AXES_CLIENT_IP_CALLABLE``: the client address of motcua.core.client_address
     (``MOTCUA_TRUSTED_PROXIES`` applies) as ``client_key`` counts it: an IPv6 client by its /64
-    network, so that rotating addresses in it gives no new attempts. The audit log keeps the
-    full address."""
-    return client_key(request) or "0.0.0.0"  # noqa: S104 - a placeholder, never bound
+    network, so that rotating addresses in it gives no new attempts (the audit log keeps the
+    full address); without a usable address its ``UNKNOWN``, an IP address as axes' column
+    requires."""
+    return client_key(request)
 
 
 def lockout_message() -> str:

@@ -85,7 +85,7 @@ def attempt(request: HttpRequest, *, code: str) -> Verdict:
     now = timezone.now()
     start = _window(now, seconds)
     retry = max(1, int((start + timedelta(seconds=seconds) - now).total_seconds()) + 1)
-    address = client_key(request) or "unknown"
+    address = client_key(request)
     steps = [(f"ip:{address}", settings.MOTCUA_LOOKUP_LIMIT_PER_IP)]
     if code:
         steps += [

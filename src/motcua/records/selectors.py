@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.core.errors import NotFound
+from motcua.core.lookups import is_code
 from motcua.core.models import User
 from motcua.core.users import RequestUser, signed_in
 from motcua.organisations.models import Role, StaffRole
@@ -50,7 +51,15 @@ def record_list(*, user: RequestUser) -> QuerySet[Record]:
     return qs if scope is None else qs.filter(scope)
 
 
+def _is_record_code(code: str) -> bool:
+    """Whether ``code`` may be a record code; anything else (a NUL from a form, which PostgreSQL
+    refuses in a query) is not found without a query."""
+    return is_code(code, Record._meta.get_field("code").max_length or 0)
+
+
 def record_get(*, user: RequestUser, code: str) -> Record:
+    if not _is_record_code(code):
+        raise NotFound(_("Record not found."))
     record = (
         record_list(user=user)
         .select_related(
@@ -121,6 +130,8 @@ def public_lookup_url(record: Record, *, with_secret: bool = True) -> str:
 # by the caller (motcua.public) with hmac.compare_digest; these reads are never exposed directly.
 def record_get_public(*, code: str) -> Record | None:
     """The record with ``code`` and what its public page shows (procedure, agencies), or None."""
+    if not _is_record_code(code):
+        return None
     return (
         Record.objects.select_related(
             "agency",

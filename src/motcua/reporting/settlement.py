@@ -23,6 +23,7 @@ correlated subquery on the last event, evaluated only for records still open at 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -47,8 +48,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from motcua.core.errors import NotFound, PermissionDenied, ValidationFailed
+from motcua.core.lookups import is_code
 from motcua.organisations.calendar import TZ
 from motcua.organisations.models import Agency, Role, StaffRole
+from motcua.organisations.models.agency import AGENCY_CODE_PATTERN
 from motcua.records.models import Record, RecordEvent
 from motcua.records.models.record import Channel, Timeliness
 from motcua.records.workflow import Status
@@ -179,7 +182,13 @@ def report_scope(*, user: Any, agency_code: str | None) -> ReportScope:
     the agencies where they hold a role (a Center role: the records received at the Center)."""
     agency: Agency | None = None
     if agency_code:
-        agency = Agency.objects.filter(code=agency_code.strip()).first()
+        code = agency_code.strip()
+        # A code of another form (a NUL, which PostgreSQL refuses in a query) is unknown.
+        agency = (
+            Agency.objects.filter(code=code).first()
+            if re.fullmatch(AGENCY_CODE_PATTERN, code)
+            else None
+        )
         if agency is None:
             raise ValidationFailed(
                 _("Unknown agency code “%(code)s”.") % {"code": agency_code}, field="agency"
@@ -333,6 +342,8 @@ GROUP_FIELDS: dict[str, dict[str, str]] = {
 }
 # The key that identifies a row (drill-down parameter).
 GROUP_KEY = {"agency": "agency_code", "field": "field_code", "procedure": "procedure_code"}
+# The longest of those codes (agency 20, procedure 8, field 50 characters).
+KEY_MAX_LENGTH = 50
 LEVEL_ORDER = {Agency.Level.PROVINCE: 0, Agency.Level.DISTRICT: 1, Agency.Level.COMMUNE: 2}
 
 
@@ -420,6 +431,8 @@ def cell_records(
         )
     qs = base_queryset(period=period, scope=scope).filter(Cells.of(period).q[column])
     if key:
+        if not is_code(key, KEY_MAX_LENGTH):  # a NUL would make PostgreSQL refuse the query
+            return qs.none()
         path = GROUP_FIELDS[group_by][GROUP_KEY[group_by]]
         qs = qs.filter(**{path: key})
     return qs

@@ -281,7 +281,7 @@ def transparency(request: HttpRequest) -> HttpResponse:
         try:
             year, month = (int(p) for p in text.split("-"))
             day = date(year, month, 1)
-        except ValueError:
+        except (ValueError, OverflowError):  # OverflowError: a year too large for a C int
             return HttpResponse(
                 _("Write the month as YYYY-MM."),
                 status=400,

@@ -11,7 +11,7 @@ import sys
 import pytest
 from django.test import RequestFactory
 
-from motcua.core.client_address import client_ip
+from motcua.core.client_address import UNKNOWN, client_ip
 
 ATTACKER = "203.0.113.66"
 OFFICER = "198.51.100.7"
@@ -116,3 +116,77 @@ def test_a_wrong_setting_stops_the_start(env, message):
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert message in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("remote", "xff", "expected"),
+    [
+        # A dual-stack bind reports an IPv4 proxy as ::ffff:a.b.c.d: still the trusted proxy.
+        ("::ffff:127.0.0.1", ATTACKER, ATTACKER),
+        ("::ffff:10.0.0.1", f"{OFFICER}, {ATTACKER}", ATTACKER),
+        # A mapped entry written by a proxy is matched (and spelled) as its IPv4 address.
+        (PROXY, f"{OFFICER}, ::ffff:10.1.2.3", OFFICER),
+        (PROXY, "::ffff:203.0.113.66", ATTACKER),
+        # A client connecting straight to a dual-stack socket: its IPv4 spelling.
+        ("::ffff:203.0.113.66", OFFICER, ATTACKER),
+    ],
+)
+def test_ipv4_mapped_addresses_match_ipv4_proxies(settings, remote, xff, expected):
+    settings.MOTCUA_TRUSTED_PROXIES = ["127.0.0.1", "10.0.0.0/8"]
+    assert address(xff, remote=remote) == expected
+
+
+def test_a_mapped_proxy_entry_matches_ipv4_connections(settings):
+    settings.MOTCUA_TRUSTED_PROXIES = ["::ffff:10.0.0.0/104"]
+    assert address(ATTACKER, remote="10.0.0.1") == ATTACKER
+    assert address(ATTACKER, remote="::ffff:10.0.0.1") == ATTACKER
+    assert address(ATTACKER, remote="11.0.0.1") == "11.0.0.1"
+
+
+@pytest.mark.parametrize("proxies", [0, 1, ["127.0.0.1"]])
+@pytest.mark.parametrize(
+    ("remote", "expected"),
+    [
+        ("2001:DB8:0:0:0:0:0:1", "2001:db8::1"),
+        (" 198.51.100.7 ", OFFICER),
+        ("::ffff:198.51.100.7", OFFICER),
+        # No usable address (none, a Unix socket's, garbage): the one documented spelling.
+        ("", UNKNOWN),
+        ("unix:/run/motcua.sock", UNKNOWN),
+        ("not-an-address", UNKNOWN),
+    ],
+)
+def test_the_connection_address_is_canonical(settings, proxies, remote, expected):
+    settings.MOTCUA_TRUSTED_PROXIES = proxies
+    assert address(None, remote=remote) == expected
+
+
+def test_no_usable_address_is_spelled_one_way_everywhere(rf):
+    from motcua.core.lockout import client_ip as lockout_ip
+    from motcua.organisations.api.views import CalendarThrottle
+
+    request = rf.get("/", REMOTE_ADDR="")
+    assert UNKNOWN == "0.0.0.0"  # noqa: S104 - the documented spelling, never bound
+    assert client_ip(request) == lockout_ip(request) == UNKNOWN
+    assert CalendarThrottle().get_ident(request) == UNKNOWN
+
+
+def test_the_rate_limit_counts_unknown_clients_in_one_bucket(db, rf):
+    from motcua.public import ratelimit
+    from motcua.public.models import AttemptCounter
+
+    ratelimit.attempt(rf.get("/", REMOTE_ADDR=""), code="")
+    ratelimit.attempt(rf.get("/", REMOTE_ADDR="unix:"), code="")
+    counters = AttemptCounter.objects.all()
+    assert {counter.key for counter in counters} == {f"ip:{UNKNOWN}"}
+    assert sum(counter.count for counter in counters) == 2
+
+
+@pytest.mark.parametrize("value", ["²", "１", "١"])
+def test_a_non_ascii_digit_is_a_configuration_error_not_a_traceback(value):
+    result = _settings_with(MOTCUA_TRUSTED_PROXIES=value)
+    assert result.returncode != 0
+    # The error that stops the start is the configuration error, not int()'s ValueError.
+    assert result.stderr.strip().splitlines()[-1].startswith(
+        "django.core.exceptions.ImproperlyConfigured: MOTCUA_TRUSTED_PROXIES"
+    )

@@ -40,7 +40,7 @@ class CalendarThrottle(SimpleRateThrottle):
     def get_ident(self, request: Request) -> str:
         """The client's address of motcua.core.client_address, not DRF's own reading of
         X-Forwarded-For (which takes the whole header, as the caller wrote it)."""
-        return client_ip(request) or "unknown"
+        return client_ip(request)
 
     def get_cache_key(self, request: Request, view: APIView) -> str | None:  # type: ignore[override]
         user = request.user

@@ -16,8 +16,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from motcua.audit.context import client_ip
 from motcua.core.api import ErrorSerializer
+from motcua.core.client_address import client_ip
 from motcua.core.errors import ValidationFailed
 from motcua.core.parsers import MB, read_body, utf8_text
 from motcua.organisations.models.agency import AGENCY_CODE_PATTERN
