@@ -187,6 +187,8 @@ def test_a_non_ascii_digit_is_a_configuration_error_not_a_traceback(value):
     result = _settings_with(MOTCUA_TRUSTED_PROXIES=value)
     assert result.returncode != 0
     # The error that stops the start is the configuration error, not int()'s ValueError.
-    assert result.stderr.strip().splitlines()[-1].startswith(
-        "django.core.exceptions.ImproperlyConfigured: MOTCUA_TRUSTED_PROXIES"
+    assert (
+        result.stderr.strip()
+        .splitlines()[-1]
+        .startswith("django.core.exceptions.ImproperlyConfigured: MOTCUA_TRUSTED_PROXIES")
     )
