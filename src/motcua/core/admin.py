@@ -86,13 +86,9 @@ class UserAdmin(BaseUserAdmin):
         return super().user_change_password(request, id, form_url)
 
 
-if admin.site.is_registered(Group):
-    admin.site.unregister(Group)
-
-
-@admin.register(Group)
-class GroupAdmin(BaseGroupAdmin):
-    """Groups carry permissions: a system administrator may read them, not change them."""
+class SuperuserWrites(admin.ModelAdmin):
+    """Others (system administrators) may read the pages; only superusers add, change or
+    delete."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return _superuser(request) and super().has_add_permission(request)
@@ -102,6 +98,15 @@ class GroupAdmin(BaseGroupAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return _superuser(request) and super().has_delete_permission(request, obj)
+
+
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(SuperuserWrites, BaseGroupAdmin):
+    """Groups carry permissions: a system administrator may read them, not change them."""
 
 
 def _device_detail(device: TOTPDevice, changed: list[str] | None = None) -> dict[str, Any]:
@@ -123,18 +128,9 @@ if admin.site.is_registered(TOTPDevice):
 
 
 @admin.register(TOTPDevice)
-class TOTPDeviceAdmin(BaseTOTPDeviceAdmin):
+class TOTPDeviceAdmin(SuperuserWrites, BaseTOTPDeviceAdmin):
     """Two-factor devices: removing one lets whoever holds the password enrol a new phone, so
     only superusers add, change or delete them; each change is audited (never the key)."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return _superuser(request) and super().has_add_permission(request)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _superuser(request) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _superuser(request) and super().has_delete_permission(request, obj)
 
     def save_model(self, request: HttpRequest, obj: TOTPDevice, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
