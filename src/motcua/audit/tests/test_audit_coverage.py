@@ -23,20 +23,20 @@ A new URL in none of them, or a name here that no longer exists, fails
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.contrib import admin
-from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
 from motcua.audit.models import AuditEntry
 from motcua.core.admin_personal import PersonalDataAdmin
+from motcua.core.tests import test_scope_matrix
 from motcua.core.tests.scope_registry import ADMIN_PERSONAL_DATA, REGISTRY
-from motcua.core.tests.scope_world import ScopeWorld, build_scope_world
+from motcua.core.tests.scope_world import ScopeWorld
 from motcua.core.tests.test_scope_matrix import all_urls
 from motcua.records.views.record import SPECS as WEB_ACTIONS
 
@@ -205,23 +205,9 @@ def test_every_write_names_an_existing_proof(name: str) -> None:
     assert callable(getattr(importlib.import_module(module), function, None)), AUDITED[name].proof
 
 
-# ---- the world (the scope matrix's) -------------------------------------------------------------
-@pytest.fixture(scope="module")
-def scope_world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[ScopeWorld]:
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield build_scope_world()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-
-
-@pytest.fixture
-def sw(scope_world: ScopeWorld, db: Any, settings: Any) -> ScopeWorld:
-    settings.MOTCUA_LOOKUP_RATE = "100000/min"
-    return scope_world
+# ---- the world: the scope matrix's own fixtures ------------------------------------------------
+scope_world = test_scope_matrix.scope_world
+sw = test_scope_matrix.sw
 
 
 PREFERRED = ("reception", "leader", "superuser")
